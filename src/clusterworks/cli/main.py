@@ -1,0 +1,36 @@
+"""The ``clusterworks`` command. Each command group lives in its own module and is thin: it parses
+arguments, calls a service or an analytics function, and prints (``--json`` where it reports data)."""
+
+from __future__ import annotations
+
+import click
+
+from clusterworks import __version__
+
+from .errors import CLIGroup
+
+
+@click.group(cls=CLIGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="clusterworks")
+def cli() -> None:
+    """Clusterworks: registry, network, programme, observatory and foresight tools for clusters."""
+
+
+def _register() -> None:
+    from . import registry, server
+
+    cli.add_command(server.demo)
+    cli.add_command(server.serve)
+    cli.add_command(server.manage)
+    cli.add_command(registry.registry)
+
+
+_register()
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .throttling import is_locked_out
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """The log-in form, saying plainly when an account is locked out after repeated failures."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked_out": _("Too many failed log-ins for this account. Try again in %(minutes)d minutes."),
+    }
+
+    def clean(self):
+        from django.conf import settings
+
+        username = self.cleaned_data.get("username")
+        if username and is_locked_out(username):
+            raise forms.ValidationError(
+                self.error_messages["locked_out"],
+                code="locked_out",
+                params={"minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)},
+            )
+        return super().clean()
