@@ -24,7 +24,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    password = factory.django.Password("correct horse battery")
 
 
 def user_with_role(role: str, *, cluster=None, organisation=None, **kwargs) -> User:
@@ -74,6 +74,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class ClusterFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Cluster
+        skip_postgeneration_save = True
 
     key = factory.Sequence(lambda n: f"cluster-{n}")
     name_en = factory.Sequence(lambda n: f"Cluster {n}")

@@ -212,9 +212,7 @@ valid_inn12 = _digits(10).map(lambda body: _complete(body, 2, inn_is_valid))
 # mod 11, so its ten values give ten different remainders: at least one of
 # the two remainders that yield check digit 0 (0 and 10) is always reachable.
 valid_inn10_ending_in_zero = _digits(8).flatmap(
-    lambda body: st.sampled_from(
-        [body + d + "0" for d in DIGITS if inn_is_valid(body + d + "0")]
-    )
+    lambda body: st.sampled_from([body + d + "0" for d in DIGITS if inn_is_valid(body + d + "0")])
 )
 valid_ogrn = _digits(12).map(lambda body: _complete(body, 1, ogrn_is_valid))
 valid_ogrnip = _digits(14).map(lambda body: _complete(body, 1, ogrn_is_valid))

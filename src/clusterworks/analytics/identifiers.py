@@ -193,8 +193,7 @@ found ' ' at position 5
                 )
         return
     raise InvalidIdentifier(
-        "INN must be 10 digits (legal entity) or 12 digits (individual); "
-        f"got {len(value)} characters"
+        f"INN must be 10 digits (legal entity) or 12 digits (individual); got {len(value)} characters"
     )
 
 

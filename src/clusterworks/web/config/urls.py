@@ -6,8 +6,13 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("clusterworks.web.api.urls")),
     path("", include("clusterworks.web.core.urls")),
     path("", include("clusterworks.web.registry.urls")),
+    path("", include("clusterworks.web.registry.urls_io")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "clusterworks.web.core.views.permission_denied"
+handler404 = "clusterworks.web.core.views.page_not_found"

@@ -56,7 +56,12 @@ class AuditedModel(models.Model):
         return instance
 
     def audit_values(self) -> dict[str, Any]:
-        return {f.attname: _plain(getattr(self, f.attname)) for f in self._meta.concrete_fields}
+        """Field values worth recording: every concrete field but automatic timestamps."""
+        return {
+            f.attname: _plain(getattr(self, f.attname))
+            for f in self._meta.concrete_fields
+            if not getattr(f, "auto_now", False)
+        }
 
 
 def _label(user: Any) -> str:

@@ -28,3 +28,13 @@ def audit_log(request):
         events = events.filter(model=model)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {"page": page, "model": model})
+
+
+def permission_denied(request, exception=None):
+    """403 page that tells the user why (the permission predicate's reason)."""
+    reason = getattr(exception, "reason", None) or (str(exception) if exception else "")
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)

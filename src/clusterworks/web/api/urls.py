@@ -1,0 +1,3 @@
+"""REST API under /api/v1/ (placeholder until the API lands)."""
+
+urlpatterns: list = []

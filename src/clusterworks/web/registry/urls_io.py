@@ -1,0 +1,3 @@
+"""Import and export pages (placeholder until they land)."""
+
+urlpatterns: list = []
