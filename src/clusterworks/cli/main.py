@@ -17,12 +17,13 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from . import registry, server
+    from . import registry, server, tokens
 
     cli.add_command(server.demo)
     cli.add_command(server.serve)
     cli.add_command(server.manage)
     cli.add_command(registry.registry)
+    cli.add_command(tokens.token)
 
 
 _register()

@@ -36,7 +36,9 @@ def _prepare_static() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    if not (settings.STATIC_ROOT / "staticfiles.json").exists() or os.environ.get("CLUSTERWORKS_COLLECTSTATIC"):
+    if not (settings.STATIC_ROOT / "staticfiles.json").exists() or os.environ.get(
+        "CLUSTERWORKS_COLLECTSTATIC"
+    ):
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
@@ -44,7 +46,9 @@ server_options = [
     click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on."),
     click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port."),
     click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Processes."),
-    click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Threads each."),
+    click.option(
+        "--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Threads each."
+    ),
 ]
 
 

@@ -76,8 +76,10 @@ ORGANISATIONS = [
     ),
     (
         "rogachev-centre",
-        "Dmitry Rogachev Federal Scientific and Clinical Centre of Paediatric Haematology, Oncology and Immunology",
-        "Федеральный научно-клинический центр детской гематологии, онкологии и иммунологии имени Дмитрия Рогачёва",
+        "Dmitry Rogachev Federal Scientific and Clinical Centre of Paediatric Haematology, "
+        "Oncology and Immunology",
+        "Федеральный научно-клинический центр детской гематологии, онкологии и иммунологии "
+        "имени Дмитрия Рогачёва",
         "Rogachev Centre",
         "clinical_centre",
         "core",

@@ -24,3 +24,16 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                 params={"minutes": max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)},
             )
         return super().clean()
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filter: one type of object (an audited model's label, e.g. ``registry.Cluster``)."""
+
+    model = forms.ChoiceField(label=_("Object type"), required=False)
+
+    def __init__(self, *args, models: dict[str, type], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = sorted(
+            ((label, str(m._meta.verbose_name_plural)) for label, m in models.items()), key=lambda c: c[1]
+        )
+        self.fields["model"].choices = [("", _("All types")), *choices]

@@ -40,9 +40,11 @@ class User(AbstractUser):
         return self._roles_cache["organisations"]
 
     def has_role(self, role: str) -> bool:
-        return role in self.role_set() or (
-            role == Role.CLUSTER_MANAGER and bool(self.managed_cluster_ids())
-        ) or (role == Role.ORGANISATION_REPRESENTATIVE and bool(self.represented_organisation_ids()))
+        return (
+            role in self.role_set()
+            or (role == Role.CLUSTER_MANAGER and bool(self.managed_cluster_ids()))
+            or (role == Role.ORGANISATION_REPRESENTATIVE and bool(self.represented_organisation_ids()))
+        )
 
     @property
     def is_platform_admin(self) -> bool:
@@ -70,13 +72,19 @@ class User(AbstractUser):
 class RoleAssignment(models.Model):
     """One role held by one user: globally, or for a cluster or an organisation."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
     role = models.CharField(_("role"), max_length=40, choices=Role.choices)
     cluster = models.ForeignKey(
         "registry.Cluster", on_delete=models.CASCADE, null=True, blank=True, related_name="role_assignments"
     )
     organisation = models.ForeignKey(
-        "registry.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="role_assignments"
+        "registry.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
     )
     granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
 
@@ -100,7 +108,9 @@ class RoleAssignment(models.Model):
         if scope == "cluster" and (self.cluster_id is None or self.organisation_id is not None):
             raise ValidationError(_("A cluster manager role needs a cluster and no organisation."))
         if scope == "organisation" and (self.organisation_id is None or self.cluster_id is not None):
-            raise ValidationError(_("An organisation representative role needs an organisation and no cluster."))
+            raise ValidationError(
+                _("An organisation representative role needs an organisation and no cluster.")
+            )
         if scope is None and (self.cluster_id or self.organisation_id):
             raise ValidationError(_("This role is global: leave cluster and organisation empty."))
 
@@ -144,6 +154,9 @@ class LoginFailure(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    def __str__(self) -> str:
+        return f"{self.username} at {self.at:%Y-%m-%d %H:%M:%S}"
+
 
 class AuditEvent(models.Model):
     """Who created, changed or deleted what, and when; ``changes`` maps field -> [old, new]."""
@@ -163,7 +176,9 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, db_index=True)
     object_repr = models.CharField(_("object"), max_length=300)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    source = models.CharField(_("source"), max_length=40, blank=True, help_text=_("web, api, admin, import, cli"))
+    source = models.CharField(
+        _("source"), max_length=40, blank=True, help_text=_("web, api, admin, import, cli")
+    )
 
     class Meta:
         verbose_name = _("audit event")

@@ -44,7 +44,9 @@ class ThrottledModelBackend(ModelBackend):
 
 @receiver(user_login_failed, dispatch_uid="record-login-failure")
 def _record_failure(sender, credentials, request=None, **kwargs) -> None:
-    LoginFailure.objects.create(username=credentials.get("username", "")[:150], ip_address=_client_ip(request))
+    LoginFailure.objects.create(
+        username=credentials.get("username", "")[:150], ip_address=_client_ip(request)
+    )
 
 
 @receiver(user_logged_in, dispatch_uid="clear-login-failures")

@@ -9,11 +9,15 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
-        "accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
+        "accounts/password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
     ),
     path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
-        "accounts/password/reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",

@@ -32,9 +32,13 @@ class Localised(models.Model):
         abstract = True
 
     def display_name(self) -> str:
-        first, second = (self.name_ru, self.name_en) if (get_language() or "en").startswith("ru") else (
-            self.name_en,
-            self.name_ru,
+        first, second = (
+            (self.name_ru, self.name_en)
+            if (get_language() or "en").startswith("ru")
+            else (
+                self.name_en,
+                self.name_ru,
+            )
         )
         return first or second
 
@@ -61,7 +65,9 @@ class Competence(Localised):
     """A term of the controlled vocabulary of competences (a tree)."""
 
     code = models.CharField(_("code"), max_length=80, unique=True, validators=[key_validator])
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_ru = models.CharField(_("name (Russian)"), max_length=200)
 
@@ -106,7 +112,10 @@ HELIX_OF_TYPE = {
 
 class Organisation(Localised, AuditedModel):
     key = models.CharField(
-        _("key"), max_length=80, unique=True, validators=[key_validator],
+        _("key"),
+        max_length=80,
+        unique=True,
+        validators=[key_validator],
         help_text=_("Stable identifier used by imports, e.g. 'rnrmu'."),
     )
     name_ru = models.CharField(_("name (Russian)"), max_length=300, blank=True)
@@ -116,7 +125,11 @@ class Organisation(Localised, AuditedModel):
     inn = models.CharField(_("INN"), max_length=12, blank=True, validators=[validate_inn])
     ogrn = models.CharField(_("OGRN"), max_length=15, blank=True, validators=[validate_ogrn])
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations",
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
         verbose_name=_("region"),
     )
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -221,11 +234,15 @@ class Cluster(Localised, AuditedModel):
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
         ordering = ["name_en", "name_ru"]
-        constraints = [models.CheckConstraint(condition=~Q(name_ru="", name_en=""), name="cluster_has_a_name")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name_ru="", name_en=""), name="cluster_has_a_name")
+        ]
 
     def description(self) -> str:
         ru = (get_language() or "en").startswith("ru")
-        return (self.description_ru if ru else self.description_en) or self.description_en or self.description_ru
+        return (
+            (self.description_ru if ru else self.description_en) or self.description_en or self.description_ru
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("cluster-detail", args=[self.key])
@@ -243,7 +260,9 @@ class Membership(AuditedModel):
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    role = models.CharField(
+        _("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
     joined = models.DateField(_("joined"), null=True, blank=True)
     left = models.DateField(_("left"), null=True, blank=True)
 
@@ -306,7 +325,9 @@ class JointProject(AuditedModel):
     end = models.DateField(_("end"), null=True, blank=True)
     budget = models.DecimalField(_("budget, roubles"), max_digits=16, decimal_places=2, null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
-    participants = models.ManyToManyField(Organisation, through="ProjectParticipation", related_name="projects")
+    participants = models.ManyToManyField(
+        Organisation, through="ProjectParticipation", related_name="projects"
+    )
 
     class Meta:
         verbose_name = _("joint project")
@@ -329,7 +350,9 @@ class ProjectParticipation(AuditedModel):
     class Meta:
         verbose_name = _("project participation")
         verbose_name_plural = _("project participations")
-        constraints = [models.UniqueConstraint(fields=["project", "organisation"], name="unique_participation")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organisation"], name="unique_participation")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} in {self.project}"

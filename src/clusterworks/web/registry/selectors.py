@@ -133,3 +133,166 @@ def dashboard_summary(*, user: Any) -> dict[str, Any]:
     if getattr(user, "is_authenticated", False) and user.managed_cluster_ids():
         summary["managed_clusters"] = list(cluster_list().filter(pk__in=user.managed_cluster_ids()))
     return summary
+
+
+def membership_candidates(*, cluster: Cluster, search: str, limit: int = 20) -> list[Organisation]:
+    """Organisations that could join ``cluster`` (never members of it) whose key, names, short name, INN or
+    OGRN contain every word of ``search``; an exact key match comes first."""
+    if not search.strip():
+        return []
+    queryset = _search(
+        Organisation.objects.select_related("region").exclude(memberships__cluster=cluster),
+        search,
+        ("key", "name_en", "name_ru", "short_name", "inn", "ogrn"),
+    )
+    found = list(queryset[:limit])
+    found.sort(key=lambda o: o.key != search.strip().lower())
+    return found
+
+
+def region_names(*, countries: set[str]) -> dict[str, str]:
+    """ISO 3166-2 code -> name in the active language, for the regions of ``countries``."""
+    from .models import Region
+
+    return {r.code: r.display_name() for r in Region.objects.filter(country__in=countries)}
+
+
+# --- for the REST API: reference lists, and what a user may see of people and ties -----------------------
+# The *_visible_to selectors give, in one query, exactly the rows the ``person.view`` and ``tie.view``
+# predicates (registry/permissions.py) allow, so that lists need not ask the predicate row by row;
+# tests/web/api/test_visibility.py checks them against the predicates for every role.
+
+
+def region_list(*, search: str = "", country: str = "") -> QuerySet:
+    from .models import Region
+
+    queryset = Region.objects.order_by("code")
+    if search:
+        queryset = _search(queryset, search, ("code", "name_en", "name_ru"))
+    if country:
+        queryset = queryset.filter(country=country)
+    return queryset
+
+
+def competence_list(*, search: str = "", parent: str = "") -> QuerySet:
+    from .models import Competence
+
+    queryset = Competence.objects.select_related("parent").order_by("code")
+    if search:
+        queryset = _search(queryset, search, ("code", "name_en", "name_ru"))
+    if parent:
+        queryset = queryset.filter(parent__code=parent)
+    return queryset
+
+
+def _organisations_in_reach(user: Any) -> QuerySet[Organisation]:
+    """Organisations the user represents, and current members of the clusters the user manages."""
+    return Organisation.objects.filter(
+        Q(pk__in=user.represented_organisation_ids())
+        | Q(memberships__cluster_id__in=user.managed_cluster_ids(), memberships__left__isnull=True)
+    )
+
+
+def _signed_in(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
+
+
+def person_list_visible_to(*, user: Any, search: str = "", organisation: str = "") -> QuerySet[Person]:
+    """The people whose contacts ``user`` may see (``person.view``), with their affiliations."""
+    from .models import Affiliation
+
+    queryset = Person.objects.prefetch_related(
+        Prefetch("affiliations", queryset=Affiliation.objects.select_related("organisation").order_by("pk"))
+    ).order_by("full_name", "pk")
+    if not _signed_in(user):
+        return queryset.none()
+    if not user.is_platform_admin:
+        reach = _organisations_in_reach(user)
+        in_reach = Affiliation.objects.filter(organisation__in=reach).values("person_id")
+        queryset = queryset.filter(Q(user_id=user.pk) | Q(pk__in=in_reach))
+    if search:
+        queryset = _search(queryset, search, ("full_name", "full_name_en", "email"))
+    if organisation:
+        in_organisation = Affiliation.objects.filter(organisation__key=organisation).values("person_id")
+        queryset = queryset.filter(pk__in=in_organisation)
+    return queryset
+
+
+def _ties_visible_to(queryset: QuerySet, user: Any, parties: str) -> QuerySet:
+    from clusterworks.web.core.roles import Role
+
+    if not _signed_in(user):
+        return queryset.none()
+    if user.is_platform_admin or user.has_role(Role.ANALYST):
+        return queryset
+    reach = _organisations_in_reach(user).values("pk")
+    return queryset.filter(pk__in=queryset.model.objects.filter(**{f"{parties}__in": reach}).values("pk"))
+
+
+def agreement_list_visible_to(
+    *, user: Any, search: str = "", kind: str = "", organisation: str = ""
+) -> QuerySet:
+    """The agreements ``user`` may see (``tie.view``), newest first, with their parties."""
+    from .models import Agreement
+
+    queryset = Agreement.objects.prefetch_related(
+        Prefetch("parties", queryset=Organisation.objects.order_by("key"))
+    ).order_by("-signed_on", "-pk")
+    queryset = _ties_visible_to(queryset, user, "parties")
+    if search:
+        queryset = _search(queryset, search, ("title", "description"))
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if organisation:
+        with_organisation = Agreement.objects.filter(parties__key=organisation).values("pk")
+        queryset = queryset.filter(pk__in=with_organisation)
+    return queryset
+
+
+def project_list_visible_to(*, user: Any, search: str = "", organisation: str = "") -> QuerySet:
+    """The joint projects ``user`` may see (``tie.view``), newest first, with their participations."""
+    from .models import JointProject, ProjectParticipation
+
+    participations = ProjectParticipation.objects.select_related("organisation").order_by("organisation__key")
+    queryset = JointProject.objects.prefetch_related(
+        Prefetch("participations", queryset=participations)
+    ).order_by("-start", "-pk")
+    queryset = _ties_visible_to(queryset, user, "participants")
+    if search:
+        queryset = _search(queryset, search, ("title", "acronym", "description"))
+    if organisation:
+        with_organisation = JointProject.objects.filter(participants__key=organisation).values("pk")
+        queryset = queryset.filter(pk__in=with_organisation)
+    return queryset
+
+
+# --- export (registry.io.exporter): every row of a kind, in key order, with its links prefetched ----------
+
+
+def organisations_for_export(*, cluster_key: str = "") -> QuerySet[Organisation]:
+    """Organisations with their competence codes; with ``cluster_key``, those that are or were members."""
+    from .models import Competence
+
+    queryset = Organisation.objects.prefetch_related(
+        Prefetch("competences", queryset=Competence.objects.only("pk", "code"))
+    ).order_by("key")
+    if cluster_key:
+        queryset = queryset.filter(memberships__cluster__key=cluster_key).distinct()
+    return queryset
+
+
+def clusters_for_export(*, cluster_key: str = "") -> QuerySet[Cluster]:
+    from .models import Competence
+
+    queryset = Cluster.objects.prefetch_related(
+        "regions", Prefetch("specialisations", queryset=Competence.objects.only("pk", "code"))
+    ).order_by("key")
+    return queryset.filter(key=cluster_key) if cluster_key else queryset
+
+
+def memberships_for_export(*, cluster_key: str = "") -> QuerySet[Membership]:
+    """Memberships, current and ended, with their cluster's and organisation's keys."""
+    queryset = Membership.objects.select_related("cluster", "organisation").only(
+        "role", "joined", "left", "cluster__key", "organisation__key"
+    ).order_by("cluster__key", "organisation__key")
+    return queryset.filter(cluster__key=cluster_key) if cluster_key else queryset

@@ -161,7 +161,9 @@ def person_create(
     person = Person(**data)
     person.full_clean()
     person.save()
-    affiliation = Affiliation(person=person, organisation=organisation, position=position, is_contact=is_contact)
+    affiliation = Affiliation(
+        person=person, organisation=organisation, position=position, is_contact=is_contact
+    )
     affiliation.full_clean()
     affiliation.save()
     return person
@@ -209,3 +211,91 @@ def project_create(
         ProjectParticipation.objects.create(project=project, organisation=organisation, role=role)
     require(actor, "tie.change", project)
     return project
+
+
+# --- added for the REST API: deleting people, changing and deleting agreements and joint projects --------
+
+AGREEMENT_FIELDS = ("title", "kind", "signed_on", "ends_on", "description")
+PROJECT_FIELDS = ("title", "acronym", "start", "end", "budget", "description")
+#: ``project_update(coordinator=KEEP)`` leaves the coordinator as it is
+KEEP: Any = object()
+
+
+@transaction.atomic
+def person_delete(*, actor: Any, person: Person) -> None:
+    require(actor, "person.change", person)
+    person.delete()
+
+
+@transaction.atomic
+def agreement_update(
+    *, actor: Any, agreement: Agreement, data: dict[str, Any], parties: Iterable[Organisation] | None = None
+) -> Agreement:
+    require(actor, "tie.change", agreement)
+    _assign(agreement, data, AGREEMENT_FIELDS)
+    agreement.full_clean()
+    agreement.save()
+    if parties is not None:
+        parties = list(dict.fromkeys(parties))
+        if len(parties) < 2:
+            raise ValueError("an agreement needs at least two parties")
+        agreement.parties.set(parties)
+        require(actor, "tie.change", agreement)  # the actor must still be on one side of it
+    return agreement
+
+
+@transaction.atomic
+def agreement_delete(*, actor: Any, agreement: Agreement) -> None:
+    require(actor, "tie.change", agreement)
+    agreement.delete()
+
+
+@transaction.atomic
+def project_update(
+    *,
+    actor: Any,
+    project: JointProject,
+    data: dict[str, Any],
+    participants: Iterable[Organisation] | None = None,
+    coordinator: Organisation | None = KEEP,
+) -> JointProject:
+    """Change a project's fields and, when given, its participants and its coordinator (None: no
+    coordinator; ``KEEP``: the current one, if it still takes part)."""
+    require(actor, "tie.change", project)
+    _assign(project, data, PROJECT_FIELDS)
+    project.full_clean()
+    project.save()
+    if participants is None and coordinator is KEEP:
+        return project
+    rows = {p.organisation_id: p for p in ProjectParticipation.objects.filter(project=project)}
+    wanted = list(dict.fromkeys(o.pk for o in participants)) if participants is not None else list(rows)
+    if len(wanted) < 2:
+        raise ValueError("a joint project needs at least two participants")
+    if coordinator is KEEP:
+        coordinating = [o for o, p in rows.items() if p.role == ProjectParticipation.Role.COORDINATOR]
+        coordinator_id = coordinating[0] if coordinating and coordinating[0] in wanted else None
+    else:
+        coordinator_id = coordinator.pk if coordinator is not None else None
+        if coordinator_id is not None and coordinator_id not in wanted:
+            raise ValueError("the coordinator must be one of the participants")
+    ProjectParticipation.objects.filter(project=project).exclude(organisation_id__in=wanted).delete()
+    for organisation_id in wanted:
+        role = (
+            ProjectParticipation.Role.COORDINATOR
+            if organisation_id == coordinator_id
+            else ProjectParticipation.Role.PARTICIPANT
+        )
+        row = rows.get(organisation_id)
+        if row is None:
+            ProjectParticipation.objects.create(project=project, organisation_id=organisation_id, role=role)
+        elif row.role != role:
+            row.role = role
+            row.save()
+    require(actor, "tie.change", JointProject.objects.get(pk=project.pk))  # still on one side of it
+    return project
+
+
+@transaction.atomic
+def project_delete(*, actor: Any, project: JointProject) -> None:
+    require(actor, "tie.change", project)
+    project.delete()

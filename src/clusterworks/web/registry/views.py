@@ -1,22 +1,311 @@
-"""Registry pages (placeholder until the UI lands)."""
+"""Registry pages: clusters, organisations and memberships.
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+Each view parses its input, asks ``core.permissions`` (``require`` before acting, ``check`` to show or
+hide a button), calls the selectors or services, and renders. No view tests a role itself.
+"""
 
-from .models import Cluster, Organisation
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from clusterworks.web.core.permissions import check, require
+
+from . import charts, selectors, services
+from .forms import (
+    ClusterFilterForm,
+    ClusterForm,
+    ExistingMemberForm,
+    MembershipForm,
+    NewMemberOrganisationForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+)
+from .models import Cluster, Membership, MembershipRole, Organisation
+
+PAGE_SIZE = 50
+
+
+def _in_language(english: str | None, russian: str | None) -> str:
+    first, second = (russian, english) if (get_language() or "en").startswith("ru") else (english, russian)
+    return first or second or ""
+
+
+def _by_name(queryset):
+    """Order by the name in the active language, falling back to the other one."""
+    first, second = (
+        ("name_ru", "name_en") if (get_language() or "en").startswith("ru") else ("name_en", "name_ru")
+    )
+    return queryset.order_by(Coalesce(NullIf(first, Value("")), second), "pk")
+
+
+def name_coordinators(clusters) -> None:
+    """Set ``coordinator_name`` in the active language on clusters from ``selectors.cluster_list``."""
+    for cluster in clusters:
+        cluster.coordinator_name = _in_language(cluster.coordinator_name_en, cluster.coordinator_name_ru)
+
+
+def _service_errors(form, error: ValidationError) -> None:
+    """Show a service's validation errors on the form (field errors where the field is on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- clusters ----------------------------------------------------------------------------------------
 
 
 def cluster_list(request):
-    return HttpResponse("clusters")
+    require(request.user, "cluster.view")
+    form = ClusterFilterForm(request.GET)
+    page = Paginator(_by_name(selectors.cluster_list(**form.filters())), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    name_coordinators(page)
+    return render(request, "registry/cluster_list.html", {"form": form, "page": page})
+
+
+def _cluster(key: str) -> Cluster:
+    return get_object_or_404(Cluster.objects.prefetch_related("regions", "specialisations"), key=key)
 
 
 def cluster_detail(request, key):
-    return HttpResponse(str(get_object_or_404(Cluster, key=key)))
+    cluster = _cluster(key)
+    require(request.user, "cluster.view", cluster)
+    memberships = list(selectors.cluster_members(cluster, current=False))
+    current = [m for m in memberships if m.left is None]
+    regions = list(cluster.regions.all())
+    coordinator = next((m for m in current if m.role == MembershipRole.COORDINATOR), None)
+    context = {
+        "cluster": cluster,
+        "regions": regions,
+        "specialisations": list(cluster.specialisations.all()),
+        "coordinator": coordinator,
+        "groups": selectors.members_by_role(current),
+        "member_count": len(current),
+        "former": [m for m in memberships if m.left is not None],
+        "helix_svg": charts.helix_chart(
+            selectors.helix_composition(current), title=_("Members by triple-helix sector")
+        ),
+        "maps": charts.region_maps(
+            regions, names=selectors.region_names(countries={r.country for r in regions})
+        ),
+        "can_manage": check(request.user, "membership.manage", cluster),
+        "can_change": check(request.user, "cluster.change", cluster),
+    }
+    return render(request, "registry/cluster_detail.html", context)
+
+
+def cluster_edit(request, key):
+    cluster = _cluster(key)
+    require(request.user, "cluster.change", cluster)
+    form = ClusterForm(request.POST or None, instance=cluster)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cluster_update(
+                actor=request.user,
+                cluster=cluster,
+                data=form.service_data(),
+                regions=form.cleaned_data["regions"],
+                specialisations=form.cleaned_data["specialisations"],
+            )
+        except ValidationError as error:
+            _service_errors(form, error)
+        else:
+            messages.success(request, _("The cluster's profile is saved."))
+            return redirect(cluster)
+    return render(request, "registry/cluster_form.html", {"cluster": cluster, "form": form})
+
+
+# --- memberships -------------------------------------------------------------------------------------
+
+
+def membership_add(request, key):
+    """Add a member: an organisation found in the register, or a new one registered on the spot."""
+    cluster = _cluster(key)
+    require(request.user, "membership.manage", cluster)
+    can_create = check(request.user, "organisation.create")
+    search = request.GET.get("q", "").strip()
+    action = request.POST.get("action") if request.method == "POST" else None
+    existing_form = ExistingMemberForm(request.POST if action == "existing" else None, cluster=cluster)
+    new_form = NewMemberOrganisationForm(request.POST if action == "new" else None, cluster=cluster)
+
+    if action == "existing" and existing_form.is_valid():
+        data = existing_form.cleaned_data
+        try:
+            membership = services.membership_add(
+                actor=request.user, cluster=cluster, organisation=data["organisation"], role=data["role"],
+                joined=data["joined"],
+            )  # fmt: skip
+        except ValidationError as error:
+            _service_errors(existing_form, error)
+        else:
+            return _added(request, membership)
+    if action == "new":
+        require(request.user, "organisation.create")
+        if new_form.is_valid():
+            try:
+                with transaction.atomic():
+                    organisation = services.organisation_create(
+                        actor=request.user, data=new_form.service_data()
+                    )
+                    membership = services.membership_add(
+                        actor=request.user, cluster=cluster, organisation=organisation,
+                        role=new_form.cleaned_data["role"], joined=new_form.cleaned_data["joined"],
+                    )  # fmt: skip
+            except ValidationError as error:
+                _service_errors(new_form, error)
+            else:
+                return _added(request, membership)
+
+    context = {
+        "cluster": cluster,
+        "search": search,
+        "candidates": selectors.membership_candidates(cluster=cluster, search=search),
+        "existing_form": existing_form,
+        "new_form": new_form,
+        "can_create": can_create,
+        "chosen": request.POST.get("organisation", "") if action == "existing" else "",
+    }
+    return render(request, "registry/membership_add.html", context)
+
+
+def _added(request, membership: Membership):
+    messages.success(
+        request,
+        _("%(organisation)s is now a member of the cluster (%(role)s).")
+        % {"organisation": membership.organisation, "role": membership.get_role_display()},
+    )
+    return redirect(membership.cluster)
+
+
+def membership_edit(request, key, pk):
+    membership = get_object_or_404(
+        Membership.objects.select_related("cluster", "organisation"), pk=pk, cluster__key=key
+    )
+    cluster = membership.cluster
+    require(request.user, "membership.manage", cluster)
+    action = request.POST.get("action", "save") if request.method == "POST" else None
+    if action == "delete":
+        services.membership_delete(actor=request.user, membership=membership)
+        messages.success(
+            request,
+            _("The membership of %(organisation)s is deleted.") % {"organisation": membership.organisation},
+        )
+        return redirect(cluster)
+    data = request.POST.copy() if action else None
+    if action == "end":
+        data["left"] = timezone.localdate().isoformat()
+    form = MembershipForm(data, membership=membership)
+    if action and form.is_valid():
+        try:
+            services.membership_update(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"],
+                joined=form.cleaned_data["joined"], left=form.cleaned_data["left"],
+            )  # fmt: skip
+        except ValidationError as error:
+            _service_errors(form, error)
+        else:
+            if membership.left is not None:
+                text = _("The membership of %(organisation)s ended on %(date)s.")
+            else:
+                text = _("The membership of %(organisation)s is saved.")
+            params = {
+                "organisation": membership.organisation,
+                "date": date_format(membership.left or timezone.localdate()),
+            }
+            messages.success(request, text % params)
+            return redirect(cluster)
+    return render(
+        request, "registry/membership_form.html", {"cluster": cluster, "membership": membership, "form": form}
+    )
+
+
+# --- organisations -----------------------------------------------------------------------------------
 
 
 def organisation_list(request):
-    return HttpResponse("organisations")
+    require(request.user, "organisation.view")
+    form = OrganisationFilterForm(request.GET)
+    page = Paginator(_by_name(selectors.organisation_list(**form.filters())), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"form": form, "page": page, "can_create": check(request.user, "organisation.create")}
+    return render(request, "registry/organisation_list.html", context)
+
+
+def _organisation(key: str) -> Organisation:
+    return get_object_or_404(
+        Organisation.objects.select_related("region").prefetch_related("competences"), key=key
+    )
 
 
 def organisation_detail(request, key):
-    return HttpResponse(str(get_object_or_404(Organisation, key=key)))
+    organisation = _organisation(key)
+    require(request.user, "organisation.view", organisation)
+    people = list(selectors.people_of(organisation))
+    visible, refusal = [], None
+    for person in people:
+        decision = check(request.user, "person.view", person)
+        if decision:
+            positions = [a for a in person.all_affiliations if a.organisation_id == organisation.pk]
+            visible.append({"person": person, "affiliations": positions})
+        elif refusal is None:
+            refusal = decision
+    context = {
+        "organisation": organisation,
+        "competences": list(organisation.competences.all()),
+        "memberships": selectors.organisation_profile(organisation)["memberships"],
+        "people": visible,
+        "hidden_people": len(people) - len(visible),
+        "hidden_reason": _(refusal.reason) if refusal is not None else "",
+        "can_change": check(request.user, "organisation.change", organisation),
+    }
+    return render(request, "registry/organisation_detail.html", context)
+
+
+def organisation_create(request):
+    require(request.user, "organisation.create")
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(
+                actor=request.user, data=form.service_data(), competences=form.cleaned_data["competences"]
+            )
+        except ValidationError as error:
+            _service_errors(form, error)
+        else:
+            messages.success(request, _("%(organisation)s is registered.") % {"organisation": organisation})
+            return redirect(organisation)
+    return render(request, "registry/organisation_form.html", {"form": form, "organisation": None})
+
+
+def organisation_edit(request, key):
+    organisation = _organisation(key)
+    require(request.user, "organisation.change", organisation)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                actor=request.user,
+                organisation=organisation,
+                data=form.service_data(),
+                competences=form.cleaned_data["competences"],
+            )
+        except ValidationError as error:
+            _service_errors(form, error)
+        else:
+            messages.success(request, _("The organisation's profile is saved."))
+            return redirect(organisation)
+    return render(request, "registry/organisation_form.html", {"form": form, "organisation": organisation})

@@ -152,6 +152,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
+STATICFILES_DIRS = [WEB_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = media_root()
 STORAGES = {

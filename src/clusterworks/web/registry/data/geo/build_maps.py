@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 WIDTH = 1000.0  # the view box is WIDTH wide; its height follows from the map's aspect ratio
 PADDING = 8.0
-TOLERANCE = 0.55  # Douglas-Peucker tolerance, in view-box units (about half a pixel at full width)
+TOLERANCE = 0.8  # Douglas-Peucker tolerance, in view-box units (under half a pixel as the page shows the map)
 MIN_RING_AREA = 1.5  # rings smaller than this (square view-box units) are dropped, except a region's largest
 
 Point = tuple[float, float]
@@ -133,7 +133,9 @@ class Layer:
     def transform(self, scale: float, dx: float, dy: float) -> None:
         """x' = x * scale + dx; y' = -y * scale + dy (SVG's y points down)."""
         for region in self.regions:
-            region["rings"] = [[(x * scale + dx, -y * scale + dy) for x, y in ring] for ring in region["rings"]]
+            region["rings"] = [
+                [(x * scale + dx, -y * scale + dy) for x, y in ring] for ring in region["rings"]
+            ]
 
 
 def load(path: Path, project: Callable[[str, float, float], Point], fix_code: Callable[[str], str]) -> Layer:
@@ -174,9 +176,7 @@ def encode(layers: Iterable[Layer], width: float, height: float, projection: str
             rings = [ring for ring in rings if len(ring) >= 3]
             largest = max(rings, key=lambda r: abs(ring_area(r)))
             kept = [r for r in rings if r is largest or abs(ring_area(r)) >= MIN_RING_AREA]
-            d = "".join(
-                "M" + " ".join(f"{_number(x)},{_number(y)}" for x, y in ring) + "Z" for ring in kept
-            )
+            d = "".join("M" + " ".join(f"{_number(x)},{_number(y)}" for x, y in ring) + "Z" for ring in kept)
             cx, cy = ring_centroid(largest)
             regions.append(
                 {"code": region["code"], "name": region["name"], "d": d, "x": round(cx, 1), "y": round(cy, 1)}
@@ -194,13 +194,14 @@ def encode(layers: Iterable[Layer], width: float, height: float, projection: str
 def build_russia(source: Path) -> dict:
     """Albers equal-area conic, lon0=100, lat0=60, standard parallels 50 and 70.
 
-    Russia crosses the antimeridian: Chukotka's longitudes below -169 are shifted by +360 so that the
-    country is one piece.
+    Russia crosses the antimeridian: Chukotka east of 180° has western longitudes (down to -169.0); every
+    negative longitude is shifted by +360 so that the country is one piece (its westernmost point,
+    in Kaliningrad Oblast, is at 19.6° E, so no other point is affected).
     """
     project_ = albers(lon0=100, lat0=60, lat1=50, lat2=70)
 
     def project(code: str, lon: float, lat: float) -> Point:
-        return project_(lon + 360 if lon < -169 else lon, lat)
+        return project_(lon + 360 if lon < 0 else lon, lat)
 
     layer = load(source / "russia_adm1_geoboundaries.geojson", project, lambda code: code)
     height = fit([layer])
@@ -246,15 +247,19 @@ def build_usa(source: Path) -> dict:
         ]
     height = fit([lower48, ak, hi])
     return encode(
-        [lower48, ak, hi], WIDTH, height,
-        "Albers equal-area conic: lower 48 lon0=-96, lat1=29.5, lat2=45.5; insets for Alaska (x0.35) and Hawaii",
+        [lower48, ak, hi],
+        WIDTH,
+        height,
+        "Albers equal-area conic: lower 48 lon0=-96, lat1=29.5, lat2=45.5; insets: Alaska (x0.35), Hawaii",
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     default = HERE.parents[5].parent / "shared" / "data" / "geo"
-    parser.add_argument("--source", type=Path, default=default, help=f"folder of the GeoJSON files ({default})")
+    parser.add_argument(
+        "--source", type=Path, default=default, help=f"folder of the GeoJSON files ({default})"
+    )
     args = parser.parse_args()
     for name, build in (("russia_adm1.json", build_russia), ("usa_adm1.json", build_usa)):
         data = build(args.source)
