@@ -13,22 +13,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class Decision:
+    """``allowed``, and ``reason``: a lazily translated sentence, shown in the reader's language."""
+
     allowed: bool
-    reason: str
+    reason: str | Promise
 
     def __bool__(self) -> bool:
         return self.allowed
 
 
-def allow(reason: str) -> Decision:
+def allow(reason: str | Promise) -> Decision:
     return Decision(True, reason)
 
 
-def deny(reason: str) -> Decision:
+def deny(reason: str | Promise) -> Decision:
     return Decision(False, reason)
 
 
@@ -68,7 +72,7 @@ def check(user: Any, action: str, obj: Any = None) -> Decision:
     except KeyError:
         raise KeyError(f"unknown permission {action!r}; known: {', '.join(sorted(PREDICATES))}") from None
     if is_authenticated(user) and user.is_platform_admin:
-        return allow("platform administrators may do everything")
+        return allow(_("platform administrators may do everything"))
     return rule(user, obj)
 
 
@@ -81,5 +85,5 @@ def require(user: Any, action: str, obj: Any = None) -> Decision:
 
 
 @predicate("audit.view")
-def can_view_audit(user: Any, _: Any) -> Decision:
-    return deny("only platform administrators see the audit log")
+def can_view_audit(user: Any, _obj: Any) -> Decision:
+    return deny(_("only platform administrators see the audit log"))

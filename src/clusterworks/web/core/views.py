@@ -11,42 +11,11 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from .audit import AuditedModel
 from .forms import AuditFilterForm, ThrottledAuthenticationForm
 from .models import AuditEvent
 from .permissions import require
-
-#: The reasons the permission predicates give for a refusal (``deny(...)`` in ``*/permissions.py``), so
-#: that the translation catalogue holds them and the 403 page shows them in the user's language. A test
-#: checks that this list matches the predicates.
-PERMISSION_REASONS = (
-    gettext_noop("only platform administrators see the audit log"),
-    gettext_noop("only platform administrators register clusters"),
-    gettext_noop("only this cluster's managers may change it"),
-    gettext_noop("only platform administrators delete clusters"),
-    gettext_noop("only this cluster's managers may change its members"),
-    gettext_noop("only cluster managers and administrators register organisations"),
-    gettext_noop("only the organisation's representatives and its clusters' managers may change it"),
-    gettext_noop("only platform administrators delete organisations"),
-    gettext_noop("contact details are visible only to signed-in members"),
-    gettext_noop("no such person"),
-    gettext_noop("contact details are visible to the person's organisation and its clusters' managers"),
-    gettext_noop("only cluster managers and organisation representatives see contact lists"),
-    gettext_noop(
-        "only the person, their organisation's representatives and its clusters' managers may change it"
-    ),
-    gettext_noop("only an organisation's representatives and its clusters' managers add its people"),
-    gettext_noop("agreements and projects are visible only to signed-in members"),
-    gettext_noop("visible to the parties and to their clusters' managers"),
-    gettext_noop("only the parties and their clusters' managers may change it"),
-    gettext_noop("only cluster managers and organisation representatives record agreements and projects"),
-    gettext_noop("only cluster managers and administrators import"),
-    gettext_noop("sign in to export"),
-    gettext_noop("only cluster managers, analysts, programme officers and administrators export"),
-)
-
 
 class LoginView(auth_views.LoginView):
     """Log-in with the throttled form; the user's preferred language becomes the page language."""
@@ -152,7 +121,7 @@ def audit_log(request):
 def permission_denied(request, exception=None):
     """403 page that tells the user why (the permission predicate's reason, translated)."""
     reason = getattr(exception, "reason", None) or (str(exception) if exception else "")
-    return render(request, "403.html", {"reason": _(reason) if reason else ""}, status=403)
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def page_not_found(request, exception=None):

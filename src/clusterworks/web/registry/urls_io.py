@@ -1,3 +1,10 @@
-"""Import and export pages (placeholder until they land)."""
+"""Import and export of the register (see ``io_views``)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import io_views
+
+urlpatterns = [
+    path("registry/import/", io_views.import_view, name="registry-import"),
+    path("registry/export/", io_views.export_view, name="registry-export"),
+]
