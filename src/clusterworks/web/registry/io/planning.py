@@ -340,8 +340,7 @@ class Planner:
                         % {
                             "key": quote(label),
                             "cluster": quote(label.split("/")[0]),
-                            # reasons may be plain English (translated here) or lazily translated already
-                            "reason": _(str(decision.reason)),
+                            "reason": decision.reason,
                         },
                     )
             planned = PlannedRow(kind, key, row.file, row.line, action, given, changes, instance)
@@ -475,7 +474,7 @@ class OrganisationPlanner(Planner):
 
     def across(self, planned: list[tuple[ParsedRow, PlannedRow]]) -> None:
         """INN and OGRN are unique across the file and the database (each in its final state)."""
-        for column, label in (("inn", "INN"), ("ogrn", "OGRN")):
+        for column, label in (("inn", _("INN")), ("ogrn", _("OGRN"))):
             stated = {p.key: p.values[column] for _, p in planned if column in p.values}
             given = {key: number for key, number in stated.items() if number}
             if not given:
@@ -516,7 +515,8 @@ class OrganisationPlanner(Planner):
                         row.line,
                         column,
                         number,
-                        f"{label} {number} already belongs to organisation {quote(holder)} in the registry",
+                        _("%(label)s %(number)s already belongs to organisation %(key)s in the registry")
+                        % {"label": label, "number": number, "key": quote(holder)},
                     )
 
 

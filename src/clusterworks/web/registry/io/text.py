@@ -64,7 +64,7 @@ def damage(text: str, *, name_like: bool = False) -> str | None:
     """
     if "\ufffd" in text:
         return _(
-            "contains the replacement character '\ufffd' (U+FFFD): letters were lost to a wrong text "
+            "contains the replacement character U+FFFD: letters were lost to a wrong text "
             "encoding before this file was made; type the text again"
         )
     repaired = repair_mojibake(text)
