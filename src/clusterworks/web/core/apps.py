@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Users, roles and audit")
 
     def ready(self) -> None:
-        from . import audit, throttling  # noqa: F401  (signal receivers)
+        from . import audit, search, throttling  # noqa: F401  (signal receivers, lookups)

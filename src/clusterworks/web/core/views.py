@@ -17,6 +17,7 @@ from .forms import AuditFilterForm, ThrottledAuthenticationForm
 from .models import AuditEvent
 from .permissions import require
 
+
 class LoginView(auth_views.LoginView):
     """Log-in with the throttled form; the user's preferred language becomes the page language."""
 

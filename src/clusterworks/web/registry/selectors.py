@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from clusterworks.web.core.search import text_contains
+
 from .models import (
     HELIX_OF_TYPE,
     Cluster,
@@ -20,18 +22,8 @@ from .models import (
 
 
 def _search(queryset: QuerySet, text: str, fields: tuple[str, ...]) -> QuerySet:
-    """Every word of ``text`` must occur in one of ``fields`` (case-insensitive)."""
-    condition = Q()
-    for word in text.split():
-        condition &= _any(word, fields)
-    return queryset.filter(condition)
-
-
-def _any(word: str, fields: tuple[str, ...]) -> Q:
-    q = Q()
-    for field in fields:
-        q |= Q(**{f"{field}__icontains": word})
-    return q
+    """Every word of ``text`` must occur in one of ``fields``, in any case and alphabet."""
+    return queryset.filter(text_contains(fields, text))
 
 
 def cluster_list(
@@ -41,14 +33,11 @@ def cluster_list(
     coordinator = Membership.objects.filter(
         cluster=OuterRef("pk"), role=MembershipRole.COORDINATOR, left__isnull=True
     )
-    queryset = (
-        Cluster.objects.annotate(
-            member_count=Count("memberships", filter=Q(memberships__left__isnull=True), distinct=True),
-            coordinator_name_en=Subquery(coordinator.values("organisation__name_en")[:1]),
-            coordinator_name_ru=Subquery(coordinator.values("organisation__name_ru")[:1]),
-        )
-        .prefetch_related("regions", "specialisations")
-    )
+    queryset = Cluster.objects.annotate(
+        member_count=Count("memberships", filter=Q(memberships__left__isnull=True), distinct=True),
+        coordinator_name_en=Subquery(coordinator.values("organisation__name_en")[:1]),
+        coordinator_name_ru=Subquery(coordinator.values("organisation__name_ru")[:1]),
+    ).prefetch_related("regions", "specialisations")
     if search:
         queryset = _search(queryset, search, ("name_en", "name_ru", "description_en", "description_ru"))
     if region:
@@ -113,9 +102,11 @@ def organisation_profile(organisation: Organisation) -> dict[str, Any]:
 
 
 def people_of(organisation: Organisation) -> QuerySet[Person]:
-    return Person.objects.filter(affiliations__organisation=organisation).prefetch_related(
-        Prefetch("affiliations", to_attr="all_affiliations")
-    ).distinct()
+    return (
+        Person.objects.filter(affiliations__organisation=organisation)
+        .prefetch_related(Prefetch("affiliations", to_attr="all_affiliations"))
+        .distinct()
+    )
 
 
 def dashboard_summary(*, user: Any) -> dict[str, Any]:
@@ -292,7 +283,9 @@ def clusters_for_export(*, cluster_key: str = "") -> QuerySet[Cluster]:
 
 def memberships_for_export(*, cluster_key: str = "") -> QuerySet[Membership]:
     """Memberships, current and ended, with their cluster's and organisation's keys."""
-    queryset = Membership.objects.select_related("cluster", "organisation").only(
-        "role", "joined", "left", "cluster__key", "organisation__key"
-    ).order_by("cluster__key", "organisation__key")
+    queryset = (
+        Membership.objects.select_related("cluster", "organisation")
+        .only("role", "joined", "left", "cluster__key", "organisation__key")
+        .order_by("cluster__key", "organisation__key")
+    )
     return queryset.filter(cluster__key=cluster_key) if cluster_key else queryset

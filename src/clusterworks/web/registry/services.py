@@ -27,11 +27,30 @@ from .models import (
 )
 
 ORGANISATION_FIELDS = (
-    "key", "name_ru", "name_en", "short_name", "type", "inn", "ogrn", "region", "city", "website",
-    "competences_text", "description", "illustrative",
+    "key",
+    "name_ru",
+    "name_en",
+    "short_name",
+    "type",
+    "inn",
+    "ogrn",
+    "region",
+    "city",
+    "website",
+    "competences_text",
+    "description",
+    "illustrative",
 )
 CLUSTER_FIELDS = (
-    "key", "name_ru", "name_en", "status", "founded", "ended", "website", "description_en", "description_ru",
+    "key",
+    "name_ru",
+    "name_en",
+    "status",
+    "founded",
+    "ended",
+    "website",
+    "description_en",
+    "description_ru",
     "illustrative",
 )
 
@@ -61,7 +80,10 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(
-    *, actor: Any, organisation: Organisation, data: dict[str, Any],
+    *,
+    actor: Any,
+    organisation: Organisation,
+    data: dict[str, Any],
     competences: Iterable[Competence] | None = None,
 ) -> Organisation:
     require(actor, "organisation.change", organisation)
@@ -95,7 +117,11 @@ def cluster_create(
 
 @transaction.atomic
 def cluster_update(
-    *, actor: Any, cluster: Cluster, data: dict[str, Any], regions: Iterable[Region] | None = None,
+    *,
+    actor: Any,
+    cluster: Cluster,
+    data: dict[str, Any],
+    regions: Iterable[Region] | None = None,
     specialisations: Iterable[Competence] | None = None,
 ) -> Cluster:
     require(actor, "cluster.change", cluster)
@@ -119,7 +145,11 @@ def cluster_delete(*, actor: Any, cluster: Cluster) -> None:
 
 @transaction.atomic
 def membership_add(
-    *, actor: Any, cluster: Cluster, organisation: Organisation, role: str = MembershipRole.MEMBER,
+    *,
+    actor: Any,
+    cluster: Cluster,
+    organisation: Organisation,
+    role: str = MembershipRole.MEMBER,
     joined: dt.date | None = None,
 ) -> Membership:
     """Make ``organisation`` a member of ``cluster``; a second coordinator is refused by validation."""
@@ -132,7 +162,11 @@ def membership_add(
 
 @transaction.atomic
 def membership_update(
-    *, actor: Any, membership: Membership, role: str | None = None, joined: dt.date | None = None,
+    *,
+    actor: Any,
+    membership: Membership,
+    role: str | None = None,
+    joined: dt.date | None = None,
     left: dt.date | None = None,
 ) -> Membership:
     require(actor, "membership.manage", membership.cluster)
@@ -179,9 +213,7 @@ def person_update(*, actor: Any, person: Person, data: dict[str, Any]) -> Person
 
 
 @transaction.atomic
-def agreement_create(
-    *, actor: Any, data: dict[str, Any], parties: Iterable[Organisation]
-) -> Agreement:
+def agreement_create(*, actor: Any, data: dict[str, Any], parties: Iterable[Organisation]) -> Agreement:
     require(actor, "tie.create")
     parties = list(parties)
     if len(parties) < 2:
@@ -196,7 +228,10 @@ def agreement_create(
 
 @transaction.atomic
 def project_create(
-    *, actor: Any, data: dict[str, Any], participants: Iterable[Organisation],
+    *,
+    actor: Any,
+    data: dict[str, Any],
+    participants: Iterable[Organisation],
     coordinator: Organisation | None = None,
 ) -> JointProject:
     require(actor, "tie.create")
