@@ -229,7 +229,7 @@ def export_command(
         with open(out, "wb") as handle:
             write_xlsx(names, counted, handle, sheet_title=kind)
     else:
-        stream = click.get_binary_stream("stdout") if out == "-" else open(out, "wb")  # noqa: SIM115
+        stream = sys.stdout.buffer if out == "-" else open(out, "wb")  # noqa: SIM115
         try:
             for chunk in csv_chunks(names, counted, delimiter=delimiter):
                 stream.write(chunk)

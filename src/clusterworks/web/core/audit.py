@@ -52,8 +52,16 @@ class AuditedModel(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._audit_snapshot = dict(zip(field_names, values, strict=True))
+        instance._audit_loaded = (field_names, values)  # a dict is built only if the row is saved
         return instance
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        """The values as loaded from the database (or as last saved), by field attribute name."""
+        snapshot = getattr(self, "_audit_snapshot", None)
+        if snapshot is None:
+            field_names, values = getattr(self, "_audit_loaded", ((), ()))
+            snapshot = self._audit_snapshot = dict(zip(field_names, values, strict=True))
+        return snapshot
 
     def audit_values(self) -> dict[str, Any]:
         """Field values worth recording: every concrete field but automatic timestamps."""
@@ -97,7 +105,7 @@ def _on_save(sender, instance: AuditedModel, created: bool, raw: bool = False, *
         changes = {k: [None, v] for k, v in new.items() if v not in (None, "")}
         action = "create"
     else:
-        changes = diff(getattr(instance, "_audit_snapshot", {}), new)
+        changes = diff(instance.audit_snapshot(), new)
         if not changes:
             return
         action = "update"

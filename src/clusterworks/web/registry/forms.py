@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from clusterworks.web.core.widgets import FastWidgetsMixin
+
 from .models import (
     Cluster,
     ClusterStatus,
@@ -44,7 +46,7 @@ def _formfield(field, **kwargs):
 # --- list filters ------------------------------------------------------------------------------------
 
 
-class FilterForm(forms.Form):
+class FilterForm(FastWidgetsMixin, forms.Form):
     """A GET form whose valid fields become keyword arguments of a list selector; invalid ones are
     ignored (a stale link still shows a list)."""
 
@@ -164,7 +166,7 @@ def suggest_key(*names: str) -> str:
     return key
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(FastWidgetsMixin, forms.ModelForm):
     """Create or change an organisation. The key is fixed once the organisation exists."""
 
     class Meta:
@@ -294,7 +296,7 @@ class NewMemberOrganisationForm(OrganisationForm):
 # --- clusters and memberships -----------------------------------------------------------------------
 
 
-class ClusterForm(forms.ModelForm):
+class ClusterForm(FastWidgetsMixin, forms.ModelForm):
     """Change a cluster's profile (its key is fixed; new clusters are registered by administrators)."""
 
     class Meta:
@@ -347,7 +349,7 @@ def _clean_role(cluster: Cluster, role: str, membership: Membership | None = Non
     return role
 
 
-class ExistingMemberForm(forms.Form):
+class ExistingMemberForm(FastWidgetsMixin, forms.Form):
     """Add an organisation already in the register to a cluster."""
 
     organisation = forms.CharField(
@@ -381,7 +383,7 @@ class ExistingMemberForm(forms.Form):
         return _clean_role(self.cluster, self.cleaned_data["role"])
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(FastWidgetsMixin, forms.Form):
     """Change a member's role or dates, or end its membership."""
 
     role = forms.ChoiceField(label=_("Role in the cluster"), choices=MembershipRole.choices)

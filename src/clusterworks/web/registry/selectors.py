@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from clusterworks.web.core.search import text_contains
 
@@ -34,7 +35,18 @@ def cluster_list(
         cluster=OuterRef("pk"), role=MembershipRole.COORDINATOR, left__isnull=True
     )
     queryset = Cluster.objects.annotate(
-        member_count=Count("memberships", filter=Q(memberships__left__isnull=True), distinct=True),
+        # correlated subqueries rather than JOIN + GROUP BY: each is one index probe per cluster shown,
+        # and the paginator's COUNT(*) can drop them
+        member_count=Coalesce(
+            Subquery(
+                Membership.objects.filter(cluster=OuterRef("pk"), left__isnull=True)
+                .order_by()
+                .values("cluster")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            0,
+        ),
         coordinator_name_en=Subquery(coordinator.values("organisation__name_en")[:1]),
         coordinator_name_ru=Subquery(coordinator.values("organisation__name_ru")[:1]),
     ).prefetch_related("regions", "specialisations")

@@ -10,8 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Value
-from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,7 +28,7 @@ from .forms import (
     OrganisationFilterForm,
     OrganisationForm,
 )
-from .models import Cluster, Membership, MembershipRole, Organisation
+from .models import Cluster, Membership, MembershipRole, Organisation, name_order
 
 PAGE_SIZE = 50
 
@@ -42,10 +40,7 @@ def _in_language(english: str | None, russian: str | None) -> str:
 
 def _by_name(queryset):
     """Order by the name in the active language, falling back to the other one."""
-    first, second = (
-        ("name_ru", "name_en") if (get_language() or "en").startswith("ru") else ("name_en", "name_ru")
-    )
-    return queryset.order_by(Coalesce(NullIf(first, Value("")), second), "pk")
+    return queryset.order_by(name_order(russian=(get_language() or "en").startswith("ru")), "pk")
 
 
 def name_coordinators(clusters) -> None:
