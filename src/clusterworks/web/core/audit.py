@@ -2,7 +2,8 @@
 
 Models opt in by inheriting :class:`AuditedModel`. Single saves and deletes are recorded by signal
 receivers; the old values come from a snapshot taken when the row was loaded, so recording costs no
-extra query. Bulk writes (imports) bypass signals and call :func:`record_bulk` themselves.
+extra query. Bulk writes (imports) bypass signals and call :func:`record_bulk` themselves. Every recorded change
+also increases the data version that keys the public page cache (``page_cache``).
 The actor is set once per request (``ActorMiddleware``) or command (:func:`acting_as`).
 """
 
@@ -17,6 +18,8 @@ from typing import Any
 
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from .page_cache import bump_data_version
 
 _actor: contextvars.ContextVar[tuple[Any, str] | None] = contextvars.ContextVar("audit_actor", default=None)
 
@@ -110,12 +113,14 @@ def _on_save(sender, instance: AuditedModel, created: bool, raw: bool = False, *
             return
         action = "update"
     _event(instance, action, changes).save()
+    bump_data_version()
     instance._audit_snapshot = dict(new)
 
 
 def _on_delete(sender, instance: AuditedModel, **kwargs) -> None:
     changes = {k: [v, None] for k, v in instance.audit_values().items() if v not in (None, "")}
     _event(instance, "delete", changes).save()
+    bump_data_version()
 
 
 def _on_m2m(sender, instance, action: str, pk_set, model, **kwargs) -> None:
@@ -126,6 +131,7 @@ def _on_m2m(sender, instance, action: str, pk_set, model, **kwargs) -> None:
     )
     verb = {"post_add": "added", "post_remove": "removed", "post_clear": "cleared"}[action]
     _event(instance, "update", {field: {verb: sorted(str(pk) for pk in (pk_set or []))}}).save()
+    bump_data_version()
 
 
 def record_bulk(rows: Iterable[tuple[models.Model, str, dict]]) -> int:
@@ -134,6 +140,8 @@ def record_bulk(rows: Iterable[tuple[models.Model, str, dict]]) -> int:
 
     events = [_event(instance, action, changes) for instance, action, changes in rows]
     AuditEvent.objects.bulk_create(events, batch_size=1000)
+    if events:
+        bump_data_version()
     return len(events)
 
 

@@ -188,3 +188,16 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.model} {self.object_repr}"
+
+
+class DataVersion(models.Model):
+    """A single row whose ``version`` increases with every change of registry data; cached public
+    pages are keyed by it (see ``page_cache``)."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+
+    def __str__(self) -> str:
+        return str(self.version)

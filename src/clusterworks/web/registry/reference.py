@@ -20,7 +20,8 @@ def load_reference_data(apps: Any = None) -> dict[str, int]:
 
     ``apps`` is the historical app registry when called from a migration.
     """
-    if apps is None:
+    runtime = apps is None
+    if runtime:
         from django.apps import apps
     Region = apps.get_model("registry", "Region")
     Competence = apps.get_model("registry", "Competence")
@@ -50,4 +51,8 @@ def load_reference_data(apps: Any = None) -> dict[str, int]:
             term.name_en, term.name_ru, term.parent = row["name_en"], row["name_ru"], parent
             term.save()
         by_code[row["code"]] = term
+    if runtime:
+        from clusterworks.web.core.page_cache import bump_data_version
+
+        bump_data_version()
     return {"regions": len(regions), "competences": len(terms)}

@@ -36,6 +36,7 @@ ENV_SETTINGS: dict[str, str] = {
     "SECURE_SSL_REDIRECT": "Production: 1 to redirect HTTP to HTTPS (default 1).",
     "SECURE_HSTS_SECONDS": "Production: HSTS max-age in seconds (default 31536000).",
     "CLUSTERWORKS_DEBUG": "Local only: 1 shows Django's debug pages (never in production).",
+    "PAGE_CACHE_SECONDS": "How long public pages are cached for visitors not signed in (default 300; 0 = off).",
 }
 
 
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clusterworks.web.core.middleware.SecurityHeadersMiddleware",
+    # innermost, so that cached responses still pass through every middleware above
+    "clusterworks.web.core.page_cache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "clusterworks.web.config.urls"
@@ -178,7 +181,23 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env("EMAIL_USE_TLS", "1") == "1"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "clusterworks@localhost")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300") or 0)
+#: paths whose anonymous GET responses are cached (public pages and public API resources)
+PAGE_CACHE_PATHS = [
+    r"^/$",
+    r"^/clusters/",
+    r"^/organisations/",
+    r"^/api/v1/(clusters|organisations|regions|competences)(/|$)",
+]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,0 +1,79 @@
+"""A cache of public pages as anonymous visitors see them.
+
+The registry's public pages (clusters, organisations, the dashboard) and the public API resources are
+the same for every visitor who is not signed in, and they change only when registry data change. This
+middleware keeps their rendered responses, per path, query and language, stamped with the *data
+version*: a counter that every audited write (single saves, deletes, many-to-many changes, bulk
+imports) and every reference-data load increases, so a change shows at once. Entries also expire after
+``PAGE_CACHE_SECONDS``.
+
+Nothing personal can leak: only GET requests without a session, without an ``Authorization`` header
+and without pending messages are served from or stored in the cache, and only 200 responses are kept.
+The CSRF token in a page (the language switch is a POST form) is replaced by a placeholder in the
+stored copy and by the visitor's own token when served.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+CSRF_PLACEHOLDER = "__clusterworks_csrf_token__"
+_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def bump_data_version() -> None:
+    """Mark every cached public page stale. Called inside the writing transaction."""
+    from .models import DataVersion
+
+    if not DataVersion.objects.filter(pk=1).update(version=models.F("version") + 1):
+        DataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+def data_version() -> int:
+    from .models import DataVersion
+
+    return DataVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    if request.method != "GET" or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return False
+    return any(re.match(pattern, request.path_info) for pattern in settings.PAGE_CACHE_PATHS)
+
+
+class PublicPageCacheMiddleware:
+    """Serve anonymous GETs of ``PAGE_CACHE_PATHS`` from the cache (after LocaleMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.cache = caches[settings.PAGE_CACHE_ALIAS]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not settings.PAGE_CACHE_SECONDS or not _cacheable_request(request):
+            return self.get_response(request)
+        key = f"page:{data_version()}:{get_language()}:{request.get_full_path()}"
+        stored = self.cache.get(key)
+        if stored is not None:
+            content_type, body = stored
+            if CSRF_PLACEHOLDER.encode() in body:
+                body = body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+            response = HttpResponse(body, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.streaming and not response.cookies.get(
+            settings.SESSION_COOKIE_NAME
+        ):
+            body = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER.encode() + rb"\2", response.content)
+            self.cache.set(key, (response["Content-Type"], body), settings.PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response

@@ -1,0 +1,102 @@
+"""The public page cache: anonymous visitors get cached pages, which go stale on any registry change;
+nothing is cached or served for signed-in users, API tokens or pending messages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import caches
+from django.test import Client, override_settings
+
+from clusterworks.web.core.audit import record_bulk
+from clusterworks.web.core.roles import Role
+from clusterworks.web.registry import services
+from clusterworks.web.registry.models import Organisation
+from tests.factories import OrganisationFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache():
+    caches["pages"].clear()
+    with override_settings(PAGE_CACHE_SECONDS=300):
+        yield
+    caches["pages"].clear()
+
+
+def _token(response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_second_anonymous_visit_is_served_from_the_cache():
+    OrganisationFactory(key="eurogen", name_en="Eurogen")
+    client = Client()
+    first, second = client.get("/organisations/"), client.get("/organisations/")
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert "Eurogen" in second.content.decode()
+    # security headers are still set on cached responses
+    assert "default-src 'self'" in second["Content-Security-Policy"]
+    assert second["X-Frame-Options"] == "DENY"
+
+
+def test_a_change_makes_the_cached_page_stale():
+    organisation = OrganisationFactory(key="eurogen", name_en="Eurogen")
+    admin = user_with_role(Role.ADMIN)
+    client = Client()
+    client.get("/organisations/eurogen/")
+    services.organisation_update(actor=admin, organisation=organisation, data={"name_en": "Evrogen"})
+    response = client.get("/organisations/eurogen/")
+    assert response["X-Page-Cache"] == "miss" and "Evrogen" in response.content.decode()
+
+
+def test_a_bulk_import_makes_the_cached_page_stale():
+    OrganisationFactory(key="eurogen", name_en="Eurogen")
+    client = Client()
+    client.get("/organisations/")
+    new = Organisation.objects.create(key="new-org", name_en="Brand new", type="company_sme")
+    Organisation.objects.filter(pk=new.pk).update(name_en="Renamed in bulk")  # no signal: like an import
+    record_bulk([(new, "update", {"name_en": ["Brand new", "Renamed in bulk"]})])
+    response = client.get("/organisations/")
+    assert response["X-Page-Cache"] == "miss" and "Renamed in bulk" in response.content.decode()
+
+
+def test_each_language_has_its_own_copy():
+    client = Client()
+    english = client.get("/clusters/")
+    client.cookies["clusterworks_language"] = "ru"
+    russian = client.get("/clusters/")
+    assert english["X-Page-Cache"] == russian["X-Page-Cache"] == "miss"
+    assert "Кластеры" in russian.content.decode() and "Кластеры" not in english.content.decode()
+
+
+def test_cached_page_carries_the_visitors_own_csrf_token_and_its_forms_work():
+    Client().get("/clusters/")  # somebody else fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get("/clusters/")
+    assert page["X-Page-Cache"] == "hit"
+    token = _token(page)
+    assert token != "__clusterworks_csrf_token__"
+    switched = visitor.post(
+        "/i18n/setlang/", {"language": "ru", "next": "/clusters/", "csrfmiddlewaretoken": token}
+    )
+    assert switched.status_code == 302
+
+
+def test_signed_in_users_and_api_tokens_bypass_the_cache():
+    manager = user_with_role(Role.ANALYST)
+    Client().get("/clusters/")
+    client = Client()
+    client.force_login(manager)
+    assert "X-Page-Cache" not in client.get("/clusters/")
+    api = Client().get("/api/v1/clusters", HTTP_AUTHORIZATION="Bearer cw_nonsense")
+    assert "X-Page-Cache" not in api and api.status_code == 401
+
+
+def test_public_api_resources_are_cached_for_anonymous_clients():
+    client = Client()
+    first, second = client.get("/api/v1/organisations"), client.get("/api/v1/organisations")
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert first.json() == second.json()
+    assert "X-Page-Cache" not in client.get("/api/v1/people")  # not public: never cached
