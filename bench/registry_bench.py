@@ -3,12 +3,14 @@
 With 10,000 organisations, 100 clusters and 30,000 memberships, on SQLite and on PostgreSQL, the
 Clusterworks server (gunicorn, as ``clusterworks serve`` runs it) answers 10 concurrent keep-alive
 clients; we report p50 and p95 latency per page, for visitors (public pages, served from the page
-cache after the first request) and for a signed-in user (rendered on every request). The baseline a Django user would otherwise reach for is
-the Django admin's change list of the same table, measured in the same run. Import: 10,000 new
+cache after the first request) and for a signed-in user (rendered on every request). The baseline a
+Django user would otherwise reach for is the Django admin's change list of the same table, measured in
+the same run. Import: 10,000 new
 organisations from one CSV through ``clusterworks registry import`` (validation, upsert, audit log) and,
 side by side on the same file and database, through django-import-export, the usual Django tool.
 
     uv run --extra test --extra bench python bench/registry_bench.py --database both
+    uv run --extra bench python bench/registry_bench.py --pages-only --workers 4 --threads 2   # server tuning
 
 Results go to bench/results/registry-<database>.json and are summarised on stdout as Markdown.
 """
@@ -292,7 +294,15 @@ def delete_imported() -> None:
 # -------------------------------------------------------------------------------------------- worker
 
 
-def worker(database: str, clients: int, requests: int, database_url: str | None) -> dict:
+def worker(
+    database: str,
+    clients: int,
+    requests: int,
+    database_url: str | None,
+    workers: int,
+    threads: int,
+    skip_import: bool = False,
+) -> dict:
     os.environ["CLUSTERWORKS_HOME"] = tempfile.mkdtemp(prefix=f"clusterworks-bench-{database}-")
     if database_url:
         os.environ["DATABASE_URL"] = database_url
@@ -370,6 +380,20 @@ def worker(database: str, clients: int, requests: int, database_url: str | None)
         server.terminate()
         server.wait(timeout=30)
 
+    result = {
+        "database": database,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "data": {"organisations": N_ORGANISATIONS, "clusters": N_CLUSTERS, "memberships": N_MEMBERSHIPS},
+        "clients": clients,
+        "server": {"workers": workers, "threads": threads},
+        "pages": results,
+    }
+    if skip_import:
+        return result
     csv_path = Path(os.environ["CLUSTERWORKS_HOME"]) / "organisations-10000.csv"
     write_import_csv(csv_path, N_ORGANISATIONS)
     ours = time_our_import(csv_path, admin)
@@ -386,6 +410,7 @@ def worker(database: str, clients: int, requests: int, database_url: str | None)
         },
         "data": {"organisations": N_ORGANISATIONS, "clusters": N_CLUSTERS, "memberships": N_MEMBERSHIPS},
         "clients": clients,
+        "server": {"workers": workers, "threads": threads},
         "pages": results,
         "import": {
             "rows": N_ORGANISATIONS,
@@ -409,7 +434,9 @@ def markdown(result: dict) -> str:
             f"| {page['page']} | {page['p50_ms']} | {page['p95_ms']} | {page['throughput_rps']} "
             f"| {page['error_count']} |"
         )
-    imp = result["import"]
+    imp = result.get("import")
+    if not imp:
+        return "\n".join(lines)
     lines += [
         "",
         f"Import of {imp['rows']:,} organisations: Clusterworks {imp['clusterworks_s']} s "
@@ -427,11 +454,23 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--requests", type=int, default=300, help="requests per page")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (clusterworks serve)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per server process")
+    parser.add_argument("--pages-only", action="store_true", help="skip the import comparison")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.database, args.clients, args.requests, args.database_url)))
+        result = worker(
+            args.database,
+            args.clients,
+            args.requests,
+            args.database_url,
+            args.workers,
+            args.threads,
+            skip_import=args.pages_only,
+        )
+        print(json.dumps(result))
         return
 
     from postgres_server import postgres_server
@@ -461,6 +500,9 @@ def main() -> None:
         else:
             output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
         result = json.loads(output.strip().splitlines()[-1])
+        if args.pages_only:
+            print(markdown(result))
+            continue
         (RESULTS / f"registry-{database}.json").write_text(json.dumps(result, indent=2) + "\n")
         print(markdown(result))
 

@@ -100,3 +100,32 @@ def test_public_api_resources_are_cached_for_anonymous_clients():
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     assert first.json() == second.json()
     assert "X-Page-Cache" not in client.get("/api/v1/people")  # not public: never cached
+
+
+def test_signed_in_pages_share_fragments_only_between_users_with_the_same_rights():
+    from tests.factories import ClusterFactory, MembershipFactory
+
+    cluster = ClusterFactory(key="medtech")
+    MembershipFactory(cluster=cluster, organisation=OrganisationFactory(name_en="Eurogen"))
+    manager, analyst = user_with_role(Role.CLUSTER_MANAGER, cluster=cluster), user_with_role(Role.ANALYST)
+    as_manager, as_analyst = Client(), Client()
+    as_manager.force_login(manager)
+    as_analyst.force_login(analyst)
+    assert "Add member" in as_manager.get("/clusters/medtech/").content.decode()
+    page = as_analyst.get("/clusters/medtech/").content.decode()
+    assert "Eurogen" in page and "Add member" not in page  # not the manager's cached copy
+    assert analyst.get_username() in page  # the header is the user's own
+
+
+def test_a_warm_fragment_saves_the_member_queries(django_assert_max_num_queries):
+    from tests.factories import ClusterFactory, MembershipFactory
+
+    cluster = ClusterFactory(key="medtech")
+    for _ in range(30):
+        MembershipFactory(cluster=cluster)
+    client = Client()
+    client.force_login(user_with_role(Role.ANALYST))
+    client.get("/clusters/medtech/")
+    # session, user, roles, cluster (+ its regions and specialisations), data version
+    with django_assert_max_num_queries(8):
+        assert client.get("/clusters/medtech/").status_code == 200

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from clusterworks.web.registry import selectors, services
+from clusterworks.web.registry.models import name_order
 
 from . import queries
 from .auth import PUBLIC_OPENAPI, PUBLIC_READ, SIGNED_IN, actor
@@ -47,7 +48,7 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationQuery]):
         region=filters.region,
         competence=filters.competence,
         cluster=filters.cluster,
-    ).order_by("name_en", "name_ru", "key")
+    ).order_by(name_order(russian=False), "pk")  # the order of an index: no sort of the whole table
     return queries.paginate(organisations, filters)
 
 

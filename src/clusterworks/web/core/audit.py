@@ -2,8 +2,8 @@
 
 Models opt in by inheriting :class:`AuditedModel`. Single saves and deletes are recorded by signal
 receivers; the old values come from a snapshot taken when the row was loaded, so recording costs no
-extra query. Bulk writes (imports) bypass signals and call :func:`record_bulk` themselves. Every recorded change
-also increases the data version that keys the public page cache (``page_cache``).
+extra query. Bulk writes (imports) bypass signals and call :func:`record_bulk` themselves. Every
+recorded change also increases the data version that keys the page cache (``page_cache``).
 The actor is set once per request (``ActorMiddleware``) or command (:func:`acting_as`).
 """
 

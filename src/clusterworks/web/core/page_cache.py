@@ -16,12 +16,14 @@ stored copy and by the visitor's own token when served.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 CSRF_PLACEHOLDER = "__clusterworks_csrf_token__"
@@ -70,10 +72,32 @@ class PublicPageCacheMiddleware:
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
-        if response.status_code == 200 and not response.streaming and not response.cookies.get(
-            settings.SESSION_COOKIE_NAME
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies.get(settings.SESSION_COOKIE_NAME)
         ):
             body = _CSRF_INPUT.sub(rb"\1" + CSRF_PLACEHOLDER.encode() + rb"\2", response.content)
             self.cache.set(key, (response["Content-Type"], body), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response
+
+
+def cached_fragment(name: str, parts: tuple, render: Callable[[], str]) -> SafeString:
+    """The HTML ``render()`` returns, cached per data version, language and ``parts``.
+
+    For the expensive part of a page that signed-in users see too: ``parts`` must hold everything the
+    fragment depends on besides the data and the language (the query string, the user's permissions).
+    A fragment must not hold a CSRF token.
+    """
+    if not settings.PAGE_CACHE_SECONDS:
+        return mark_safe(render())  # noqa: S308  (rendered by a template, escaped there)
+    key = f"fragment:{name}:{data_version()}:{get_language()}:" + ":".join(str(p) for p in parts)
+    cache = caches[settings.PAGE_CACHE_ALIAS]
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        if "csrfmiddlewaretoken" in html:
+            raise ValueError(f"fragment {name!r} holds a CSRF token and cannot be shared")
+        cache.set(key, html, settings.PAGE_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308

@@ -11,11 +11,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from clusterworks.web.core.page_cache import cached_fragment
 from clusterworks.web.core.permissions import check, require
 
 from . import charts, selectors, services
@@ -63,12 +65,17 @@ def _service_errors(form, error: ValidationError) -> None:
 
 def cluster_list(request):
     require(request.user, "cluster.view")
-    form = ClusterFilterForm(request.GET)
-    page = Paginator(_by_name(selectors.cluster_list(**form.filters())), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    name_coordinators(page)
-    return render(request, "registry/cluster_list.html", {"form": form, "page": page})
+
+    def content() -> str:
+        form = ClusterFilterForm(request.GET)
+        page = Paginator(_by_name(selectors.cluster_list(**form.filters())), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        name_coordinators(page)
+        return render_to_string("registry/cluster_list_content.html", {"form": form, "page": page}, request)
+
+    html = cached_fragment("cluster-list", (request.get_full_path(),), content)
+    return render(request, "registry/cluster_list.html", {"content": html})
 
 
 def _cluster(key: str) -> Cluster:
@@ -78,6 +85,17 @@ def _cluster(key: str) -> Cluster:
 def cluster_detail(request, key):
     cluster = _cluster(key)
     require(request.user, "cluster.view", cluster)
+    can_manage = check(request.user, "membership.manage", cluster)
+    can_change = check(request.user, "cluster.change", cluster)
+    html = cached_fragment(
+        "cluster-detail",
+        (cluster.pk, bool(can_manage), bool(can_change)),
+        lambda: _cluster_content(request, cluster, can_manage=can_manage, can_change=can_change),
+    )
+    return render(request, "registry/cluster_detail.html", {"cluster": cluster, "content": html})
+
+
+def _cluster_content(request, cluster: Cluster, *, can_manage: bool, can_change: bool) -> str:
     memberships = list(selectors.cluster_members(cluster, current=False))
     current = [m for m in memberships if m.left is None]
     regions = list(cluster.regions.all())
@@ -96,10 +114,10 @@ def cluster_detail(request, key):
         "maps": charts.region_maps(
             regions, names=selectors.region_names(countries={r.country for r in regions})
         ),
-        "can_manage": check(request.user, "membership.manage", cluster),
-        "can_change": check(request.user, "cluster.change", cluster),
+        "can_manage": can_manage,
+        "can_change": can_change,
     }
-    return render(request, "registry/cluster_detail.html", context)
+    return render_to_string("registry/cluster_detail_content.html", context, request)
 
 
 def cluster_edit(request, key):
@@ -232,12 +250,18 @@ def membership_edit(request, key, pk):
 
 def organisation_list(request):
     require(request.user, "organisation.view")
-    form = OrganisationFilterForm(request.GET)
-    page = Paginator(_by_name(selectors.organisation_list(**form.filters())), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    context = {"form": form, "page": page, "can_create": check(request.user, "organisation.create")}
-    return render(request, "registry/organisation_list.html", context)
+    can_create = check(request.user, "organisation.create")
+
+    def content() -> str:
+        form = OrganisationFilterForm(request.GET)
+        page = Paginator(_by_name(selectors.organisation_list(**form.filters())), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context = {"form": form, "page": page, "can_create": can_create}
+        return render_to_string("registry/organisation_list_content.html", context, request)
+
+    html = cached_fragment("organisation-list", (request.get_full_path(), bool(can_create)), content)
+    return render(request, "registry/organisation_list.html", {"content": html})
 
 
 def _organisation(key: str) -> Organisation:

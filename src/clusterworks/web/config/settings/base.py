@@ -36,7 +36,7 @@ ENV_SETTINGS: dict[str, str] = {
     "SECURE_SSL_REDIRECT": "Production: 1 to redirect HTTP to HTTPS (default 1).",
     "SECURE_HSTS_SECONDS": "Production: HSTS max-age in seconds (default 31536000).",
     "CLUSTERWORKS_DEBUG": "Local only: 1 shows Django's debug pages (never in production).",
-    "PAGE_CACHE_SECONDS": "How long public pages are cached for visitors not signed in (default 300; 0 = off).",
+    "PAGE_CACHE_SECONDS": "How long cached public pages and fragments live (default 300; 0 = off).",
 }
 
 
