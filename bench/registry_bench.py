@@ -487,6 +487,11 @@ def main() -> None:
             str(args.clients),
             "--requests",
             str(args.requests),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            *(["--pages-only"] if args.pages_only else []),
         ]
         if database == "postgres":
             with postgres_server() as url:
