@@ -129,3 +129,15 @@ def test_a_warm_fragment_saves_the_member_queries(django_assert_max_num_queries)
     # session, user, roles, cluster (+ its regions and specialisations), data version
     with django_assert_max_num_queries(8):
         assert client.get("/clusters/medtech/").status_code == 200
+
+
+def test_public_api_answers_are_shared_with_valid_token_holders_but_bad_tokens_get_401():
+    from clusterworks.web.core.models import ApiToken
+
+    _, secret = ApiToken.issue(user=user_with_role(Role.ANALYST), name="script")
+    Client().get("/api/v1/clusters")  # an anonymous client fills the cache
+    shared = Client().get("/api/v1/clusters", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert shared["X-Page-Cache"] == "hit" and shared.status_code == 200
+    refused = Client().get("/api/v1/clusters", HTTP_AUTHORIZATION="Bearer cw_not-a-token")
+    assert refused.status_code == 401 and "X-Page-Cache" not in refused
+    assert refused.json()["error"]["code"] == "invalid_token"

@@ -54,6 +54,19 @@ def user_for_token(secret: str, *, now: dt.datetime | None = None) -> Any:
     return token.user
 
 
+def credentials_are_valid(request: HttpRequest) -> bool:
+    """Whether the request's ``Authorization`` header holds a valid bearer token (for the page cache,
+    which may then answer a public read without running the operation)."""
+    scheme, _, secret = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return False
+    try:
+        user_for_token(secret.strip())
+    except ApiError:
+        return False
+    return True
+
+
 class BearerToken(HttpBearer):
     """``Authorization: Bearer cw_...``; see ``clusterworks token create``."""
 

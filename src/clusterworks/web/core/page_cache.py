@@ -7,8 +7,10 @@ version*: a counter that every audited write (single saves, deletes, many-to-man
 imports) and every reference-data load increases, so a change shows at once. Entries also expire after
 ``PAGE_CACHE_SECONDS``.
 
-Nothing personal can leak: only GET requests without a session, without an ``Authorization`` header
-and without pending messages are served from or stored in the cache, and only 200 responses are kept.
+Nothing personal can leak: pages are served from or stored in the cache only for GET requests without
+a session, an ``Authorization`` header or pending messages, and only 200 responses are kept. The public
+API resources (``PAGE_CACHE_SHARED_PATHS``) answer every caller alike, so they are shared by everyone
+whose credentials are valid (``PAGE_CACHE_CREDENTIALS_CHECK``); a bad token still gets its 401.
 The CSRF token in a page (the language switch is a POST form) is replaced by a placeholder in the
 stored copy and by the visitor's own token when served.
 """
@@ -23,6 +25,7 @@ from django.core.cache import caches
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -45,11 +48,19 @@ def data_version() -> int:
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
-    if request.method != "GET" or "HTTP_AUTHORIZATION" in request.META:
+    if request.method != "GET":
+        return False
+    path = request.path_info
+    if any(re.match(pattern, path) for pattern in settings.PAGE_CACHE_SHARED_PATHS):
+        # the same answer for every caller whose credentials are valid (or who sends none)
+        return "HTTP_AUTHORIZATION" not in request.META or import_string(
+            settings.PAGE_CACHE_CREDENTIALS_CHECK
+        )(request)
+    if "HTTP_AUTHORIZATION" in request.META:
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
         return False
-    return any(re.match(pattern, request.path_info) for pattern in settings.PAGE_CACHE_PATHS)
+    return any(re.match(pattern, path) for pattern in settings.PAGE_CACHE_PATHS)
 
 
 class PublicPageCacheMiddleware:

@@ -191,13 +191,11 @@ CACHES = {
 }
 PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300") or 0)
-#: paths whose anonymous GET responses are cached (public pages and public API resources)
-PAGE_CACHE_PATHS = [
-    r"^/$",
-    r"^/clusters/",
-    r"^/organisations/",
-    r"^/api/v1/(clusters|organisations|regions|competences)(/|$)",
-]
+#: pages whose GET responses are cached for visitors who are not signed in
+PAGE_CACHE_PATHS = [r"^/$", r"^/clusters/", r"^/organisations/"]
+#: public API resources: the same answer for every caller, cached for all with valid credentials
+PAGE_CACHE_SHARED_PATHS = [r"^/api/v1/(clusters|organisations|regions|competences)(/|$)"]
+PAGE_CACHE_CREDENTIALS_CHECK = "clusterworks.web.api.auth.credentials_are_valid"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
