@@ -75,7 +75,7 @@ def demo(host: str, port: int, workers: int, threads: int, no_serve: bool) -> No
     _prepare_static()
     click.echo("\nDemo users (user name / password / role):")
     for username, password, role in credentials:
-        click.echo(f"  {username:<14} {password:<18} {role}")
+        click.echo(f"  {username:<16} {password:<22} {role}")
     if not no_serve:
         _serve(host, port, workers, threads)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from . import clusters, errors, memberships, organisations, people, reference, ties
 from .auth import audited
@@ -28,6 +29,12 @@ Every error answers `{"error": {"status", "code", "message", "fields"}}`. See do
 """
 
 
+class UnicodeJSONRenderer(JSONRenderer):
+    """JSON with Cyrillic written as text (UTF-8), not as ``\\u`` escapes: half the bytes, readable."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 class ClusterworksAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Any) -> str:
         """Short, stable operation ids: the endpoint function's name (unique across the API)."""
@@ -42,6 +49,7 @@ api = ClusterworksAPI(
     openapi_url="/openapi.json",
     docs=LocalSwagger(),
     docs_url="/docs",
+    renderer=UnicodeJSONRenderer(),
 )
 errors.install(api)
 api.add_decorator(audited, mode="operation")

@@ -96,7 +96,12 @@ def error_response(
 ) -> HttpResponse:
     """The error shape as a Django response, for views that are not ninja operations."""
     body = error_body(status, code or DEFAULT_CODES.get(status, "error"), message, fields)
-    response = JsonResponse(body, status=status, content_type="application/json; charset=utf-8")
+    response = JsonResponse(
+        body,
+        status=status,
+        content_type="application/json; charset=utf-8",
+        json_dumps_params={"ensure_ascii": False},
+    )
     for name, value in (headers or {}).items():
         response[name] = value
     return response
