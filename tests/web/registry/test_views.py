@@ -561,3 +561,30 @@ def test_unknown_cluster_and_organisation_are_404(client):
 
 def test_organisation_types_are_labelled(client, cluster):
     assert str(OrganisationType("research_institute").label) in _text(client.get("/organisations/"))
+
+
+def test_organisation_profile_shows_ties_only_to_those_who_may_see_them(client):
+    """tie.view: the parties' representatives and analysts see an agreement; visitors and others do not."""
+    from clusterworks.web.registry.models import Agreement, JointProject, ProjectParticipation
+    from tests.factories import OrganisationFactory
+
+    eurogen, genomed, outsider = (
+        OrganisationFactory(key="eurogen-t", name_en="Eurogen"),
+        OrganisationFactory(key="genomed-t", name_en="GenoMed"),
+        OrganisationFactory(key="outsider-t"),
+    )
+    agreement = Agreement.objects.create(
+        title="Marker licence", kind="licence", signed_on=dt.date(2019, 3, 12)
+    )
+    agreement.parties.set([eurogen, genomed])
+    project = JointProject.objects.create(title="Biosensor", acronym="BIOSENS", start=dt.date(2022, 2, 1))
+    ProjectParticipation.objects.create(project=project, organisation=eurogen)
+    ProjectParticipation.objects.create(project=project, organisation=genomed)
+
+    assert "Marker licence" not in client.get("/organisations/eurogen-t/").content.decode()
+    client.force_login(user_with_role(Role.ORGANISATION_REPRESENTATIVE, organisation=genomed))
+    page = client.get("/organisations/eurogen-t/").content.decode()
+    assert "Marker licence" in page and "BIOSENS" in page and "GenoMed" in page
+    client.force_login(user_with_role(Role.ORGANISATION_REPRESENTATIVE, organisation=outsider))
+    page = client.get("/organisations/eurogen-t/").content.decode()
+    assert "Marker licence" not in page and "No agreements or joint projects that you may see." in page

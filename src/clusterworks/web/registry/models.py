@@ -362,7 +362,8 @@ class JointProject(AuditedModel):
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
-    budget = models.DecimalField(_("budget, roubles"), max_digits=16, decimal_places=2, null=True, blank=True)
+    # 15 digits: SQLite keeps decimals as doubles, exact to 15 significant digits
+    budget = models.DecimalField(_("budget, roubles"), max_digits=15, decimal_places=2, null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     participants = models.ManyToManyField(
         Organisation, through="ProjectParticipation", related_name="projects"

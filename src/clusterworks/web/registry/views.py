@@ -33,6 +33,7 @@ from .forms import (
 from .models import Cluster, Membership, MembershipRole, Organisation, name_order
 
 PAGE_SIZE = 50
+TIES_SHOWN = 25  # agreements and projects on an organisation's profile, newest first
 
 
 def _in_language(english: str | None, russian: str | None) -> str:
@@ -288,9 +289,16 @@ def organisation_detail(request, key):
         "memberships": selectors.organisation_profile(organisation)["memberships"],
         "people": visible,
         "hidden_people": len(people) - len(visible),
-        "hidden_reason": _(refusal.reason) if refusal is not None else "",
+        "hidden_reason": refusal.reason if refusal is not None else "",
         "can_change": check(request.user, "organisation.change", organisation),
     }
+    if request.user.is_authenticated:  # ties are never public; the selectors apply ``tie.view``
+        context["agreements"] = list(
+            selectors.agreement_list_visible_to(user=request.user, organisation=organisation.key)[:TIES_SHOWN]
+        )
+        context["projects"] = list(
+            selectors.project_list_visible_to(user=request.user, organisation=organisation.key)[:TIES_SHOWN]
+        )
     return render(request, "registry/organisation_detail.html", context)
 
 
