@@ -11,21 +11,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from clusterworks.analytics.delphi import (
-    ITEM_COLUMNS,
-    QUESTION_COLUMNS,
-    DelphiError,
-    InvalidResponses,
-    item_records,
-    item_rows,
-    question_records,
-    question_rows,
-    summarise_responses_csv,
-    write_csv_tables,
-)
+if TYPE_CHECKING:
+    from clusterworks.analytics.delphi import InvalidResponses
 
 
 @click.group()
@@ -102,6 +93,20 @@ def consensus(responses: Path, items_out: Path, questions_out: Path, band: float
     targets = {responses.resolve(), items_out.resolve(), questions_out.resolve()}
     if len(targets) < 3:
         raise click.UsageError("RESPONSES, --out and --questions-out must be three different files")
+    # imported here: scipy.stats takes a second to load, which every other command would pay
+    from clusterworks.analytics.delphi import (
+        ITEM_COLUMNS,
+        QUESTION_COLUMNS,
+        DelphiError,
+        InvalidResponses,
+        item_records,
+        item_rows,
+        question_records,
+        question_rows,
+        summarise_responses_csv,
+        write_csv_tables,
+    )
+
     try:
         items, questions = summarise_responses_csv(responses, band=band)
     except InvalidResponses as exc:

@@ -17,13 +17,14 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from . import delphi, registry, server, tokens
+    from . import delphi, programme, registry, server, tokens
 
     cli.add_command(server.demo)
     cli.add_command(server.serve)
     cli.add_command(server.manage)
     cli.add_command(registry.registry)
     cli.add_command(tokens.token)
+    cli.add_command(programme.programme)
     cli.add_command(delphi.delphi)
 
 
