@@ -86,7 +86,7 @@ def run_highspy_full(matrix: sp.coo_array, k: int, cap: int, solver: str) -> dic
     """The full flow LP (all pairs at once) in HiGHS through highspy: what column generation saves."""
     import highspy
 
-    from clusterworks.analytics.assignment import _highs
+    from clusterworks.analytics.assignment.solver import _highs
 
     t0 = time.perf_counter()
     cost, a_eq, a_ub = flow_model(matrix)

@@ -136,8 +136,9 @@ HAND = {
 
 
 def test_module_doctests():
-    result = doctest.testmod(assignment, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0 and result.attempted >= 15
+    modules = (assignment, assignment.problem, assignment.solver, assignment.synthetic)
+    results = [doctest.testmod(module, optionflags=doctest.ELLIPSIS) for module in modules]
+    assert sum(r.failed for r in results) == 0 and sum(r.attempted for r in results) >= 15
 
 
 def test_hand_worked_instance():
@@ -338,7 +339,7 @@ def test_restricted_lp_that_is_infeasible_gets_the_max_flow_pairs():
 
 
 def test_fractional_lp_solution_falls_back_to_the_mip_solver(monkeypatch):
-    monkeypatch.setattr(assignment, "_is_integral", lambda x: False)
+    monkeypatch.setattr(assignment.solver, "_is_integral", lambda x: False)
     result = assign_reviewers(HAND, per_application=2, max_load=2)
     assert not result.solver.integral_lp
     assert result.total_affinity == pytest.approx(4.35, abs=1e-12) and result.optimal
