@@ -33,6 +33,8 @@ import threading
 import time
 from pathlib import Path
 
+from clusterworks.analytics.identifiers import inn_with_check_digits
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT / "bench"))
@@ -47,9 +49,7 @@ SEED = 20261201
 
 
 def inn10(n: int) -> str:
-    body = f"{10 + n // 10_000_000 % 90:02d}{n % 10_000_000:07d}"
-    weights = (2, 4, 10, 3, 5, 9, 4, 6, 8)
-    return body + str(sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11 % 10)
+    return inn_with_check_digits(f"{10 + n // 10_000_000 % 90:02d}{n % 10_000_000:07d}")
 
 
 TYPES = [

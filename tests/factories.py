@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import factory
 
+from clusterworks.analytics.identifiers import inn_with_check_digits
 from clusterworks.web.core.models import RoleAssignment, User
 from clusterworks.web.core.roles import Role
 from clusterworks.web.registry import models as m
 
 
 def _inn10(n: int) -> str:
-    """A 10-digit INN with a correct check digit (weights 2,4,10,3,5,9,4,6,8; mod 11 mod 10)."""
-    body = f"77{n:07d}"
-    weights = (2, 4, 10, 3, 5, 9, 4, 6, 8)
-    check = sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11 % 10
-    return body + str(check)
+    """A 10-digit INN with a correct check digit."""
+    return inn_with_check_digits(f"77{n:07d}")
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -287,3 +287,13 @@ def test_docstring_examples():
     result = doctest.testmod(identifiers, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_inn_with_check_digits_completes_real_and_hand_computed_numbers():
+    from clusterworks.analytics.identifiers import inn_with_check_digits
+
+    # Sberbank's INN 7707083893 (public bank details); the 12-digit example is hand-computed above
+    assert inn_with_check_digits("770708389") == "7707083893"
+    assert inn_with_check_digits("7707123456") == "770712345633"
+    with pytest.raises(InvalidIdentifier, match="9 digits"):
+        inn_with_check_digits("12345")

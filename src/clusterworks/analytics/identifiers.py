@@ -197,6 +197,27 @@ found ' ' at position 5
     )
 
 
+def inn_with_check_digits(body: str) -> str:
+    """Complete an INN: append the check digit(s) to its first 9 (legal entity) or 10 (individual) digits.
+
+    For test fixtures and synthetic data; the rule is the one :func:`inn_check` verifies.
+
+    Examples
+    --------
+    >>> inn_with_check_digits("770708389")
+    '7707083893'
+    >>> inn_is_valid(inn_with_check_digits("7707123456"))
+    True
+    """
+    body = _require_digit_string("INN body", body)
+    if len(body) == 9:
+        return body + str(_weighted_check_digit(body, _INN10_WEIGHTS))
+    if len(body) == 10:
+        first = body + str(_weighted_check_digit(body, _INN12_WEIGHTS_FIRST))
+        return first + str(_weighted_check_digit(first, _INN12_WEIGHTS_SECOND))
+    raise InvalidIdentifier(f"an INN body has 9 digits (legal entity) or 10 (individual); got {len(body)}")
+
+
 def inn_is_valid(value: str) -> bool:
     """Return whether ``value`` is a well-formed INN (10 or 12 digits).
 
