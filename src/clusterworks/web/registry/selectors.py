@@ -114,11 +114,8 @@ def organisation_profile(organisation: Organisation) -> dict[str, Any]:
 
 
 def people_of(organisation: Organisation) -> QuerySet[Person]:
-    return (
-        Person.objects.filter(affiliations__organisation=organisation)
-        .prefetch_related(Prefetch("affiliations", to_attr="all_affiliations"))
-        .distinct()
-    )
+    """Everybody affiliated with ``organisation``, whoever may see them."""
+    return Person.objects.filter(affiliations__organisation=organisation).distinct()
 
 
 def dashboard_summary(*, user: Any) -> dict[str, Any]:

@@ -274,21 +274,23 @@ def _organisation(key: str) -> Organisation:
 def organisation_detail(request, key):
     organisation = _organisation(key)
     require(request.user, "organisation.view", organisation)
-    people = list(selectors.people_of(organisation))
-    visible, refusal = [], None
-    for person in people:
-        decision = check(request.user, "person.view", person)
-        if decision:
-            positions = [a for a in person.all_affiliations if a.organisation_id == organisation.pk]
-            visible.append({"person": person, "affiliations": positions})
-        elif refusal is None:
-            refusal = decision
+    # the contacts the reader may see, in one query (the selector applies ``person.view``)
+    visible = list(selectors.person_list_visible_to(user=request.user, organisation=organisation.key))
+    hidden = selectors.people_of(organisation).exclude(pk__in=[p.pk for p in visible])
+    first_hidden = hidden.first()
+    refusal = check(request.user, "person.view", first_hidden) if first_hidden is not None else None
     context = {
         "organisation": organisation,
         "competences": list(organisation.competences.all()),
         "memberships": selectors.organisation_profile(organisation)["memberships"],
-        "people": visible,
-        "hidden_people": len(people) - len(visible),
+        "people": [
+            {
+                "person": p,
+                "affiliations": [a for a in p.affiliations.all() if a.organisation_id == organisation.pk],
+            }
+            for p in visible
+        ],
+        "hidden_people": hidden.count() if first_hidden is not None else 0,
         "hidden_reason": refusal.reason if refusal is not None else "",
         "can_change": check(request.user, "organisation.change", organisation),
     }
