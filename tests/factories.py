@@ -7,6 +7,7 @@ import factory
 from clusterworks.analytics.identifiers import inn_with_check_digits
 from clusterworks.web.core.models import RoleAssignment, User
 from clusterworks.web.core.roles import Role
+from clusterworks.web.foresight import models as f
 from clusterworks.web.registry import models as m
 
 
@@ -101,6 +102,85 @@ class PersonFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Иванов Иван {n}")
     full_name_en = factory.Sequence(lambda n: f"Ivan Ivanov {n}")
     email = factory.Sequence(lambda n: f"person{n}@example.org")
+
+
+# --- foresight ---------------------------------------------------------------------------------------
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = f.Survey
+
+    cluster = factory.SubFactory(ClusterFactory)
+    key = factory.Sequence(lambda n: f"survey-{n}")
+    title_en = factory.Sequence(lambda n: f"Survey {n}")
+    title_ru = factory.Sequence(lambda n: f"Опрос {n}")
+    status = f.SurveyStatus.RUNNING
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = f.Round
+
+    survey = factory.SubFactory(SurveyFactory)
+    number = 1
+    status = f.RoundStatus.OPEN
+
+
+class PanelistFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = f.Panelist
+
+    survey = factory.SubFactory(SurveyFactory)
+    user = factory.SubFactory(UserFactory)
+    code = factory.Sequence(lambda n: f"E{n:02d}")
+    expertise = 4
+    interest = 4
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = f.Question
+
+    survey = factory.SubFactory(SurveyFactory)
+    key = factory.Sequence(lambda n: f"q{n}")
+    kind = f.QuestionKind.RATING
+    title_en = factory.Sequence(lambda n: f"Question {n}")
+    title_ru = factory.Sequence(lambda n: f"Вопрос {n}")
+    scale_min = 1
+    scale_max = 9
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = f.Item
+
+    question = factory.SubFactory(QuestionFactory)
+    key = factory.Sequence(lambda n: f"item-{n}")
+    title_en = factory.Sequence(lambda n: f"Item {n}")
+    title_ru = factory.Sequence(lambda n: f"Пункт {n}")
+
+
+class PriorityExerciseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = f.PriorityExercise
+
+    cluster = factory.SubFactory(ClusterFactory)
+    key = factory.Sequence(lambda n: f"priorities-{n}")
+    title_en = factory.Sequence(lambda n: f"Priorities {n}")
+    title_ru = factory.Sequence(lambda n: f"Приоритеты {n}")
+
+
+class RoadmapFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = f.Roadmap
+
+    cluster = factory.SubFactory(ClusterFactory)
+    key = factory.Sequence(lambda n: f"roadmap-{n}")
+    title_en = factory.Sequence(lambda n: f"Roadmap {n}")
+    title_ru = factory.Sequence(lambda n: f"Дорожная карта {n}")
+    start_year = 2026
+    end_year = 2035
 
 
 __all__ = ["Role"]

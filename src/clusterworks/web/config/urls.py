@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("clusterworks.web.core.urls")),
     path("", include("clusterworks.web.registry.urls")),
     path("", include("clusterworks.web.registry.urls_io")),
+    path("", include("clusterworks.web.foresight.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "clusterworks.web.core",
     "clusterworks.web.registry",
+    "clusterworks.web.foresight",
 ]
 
 MIDDLEWARE = [
