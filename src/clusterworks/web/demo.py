@@ -16,6 +16,7 @@ from django.db import transaction
 from clusterworks.web.core.audit import acting_as
 from clusterworks.web.core.models import RoleAssignment, User
 from clusterworks.web.core.roles import Role
+from clusterworks.web.foresight.demo import build_foresight_demo
 from clusterworks.web.registry.models import (
     Affiliation,
     Agreement,
@@ -421,4 +422,6 @@ def build_demo(progress: Callable[[str], None] = lambda _: None) -> list[tuple[s
         _pilot_clusters(progress)
         _moscow_cluster(progress)
         _ties(progress)
-        return _users(progress)
+        credentials = _users(progress)
+        build_foresight_demo(progress)
+        return credentials

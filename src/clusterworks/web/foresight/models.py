@@ -62,6 +62,14 @@ class SurveyStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class StoppingRule(models.TextChoices):
+    """When an item needs no further round (docs/methods/delphi.md, "Stopping")."""
+
+    STABILITY = "stability", _("When the answers are stable, with or without consensus")
+    CONSENSUS = "consensus", _("When the panel reaches consensus")
+    EITHER = "either", _("When the panel reaches consensus or the answers are stable")
+
+
 class Survey(Titled, AuditedModel):
     """A Delphi survey run by a cluster's management."""
 
@@ -96,6 +104,15 @@ class Survey(Titled, AuditedModel):
         validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text=_("Answers are stable when the change from the previous round is not significant."),
     )
+    max_cv_change = models.FloatField(
+        _("stability: largest change of the CV"),
+        default=0.15,
+        validators=[MinValueValidator(0)],
+        help_text=_("As a share of the previous round's coefficient of variation (0.15: 15 per cent)."),
+    )
+    stopping_rule = models.CharField(
+        _("stopping rule"), max_length=10, choices=StoppingRule.choices, default=StoppingRule.STABILITY
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -109,6 +126,9 @@ class Survey(Titled, AuditedModel):
 
     def get_status_display(self) -> str:
         return choice_label(SurveyStatus, self.status)
+
+    def get_stopping_rule_display(self) -> str:
+        return choice_label(StoppingRule, self.stopping_rule)
 
     def description(self) -> str:
         first, second = (
@@ -242,6 +262,21 @@ class Question(Titled, AuditedModel):
     first_round = models.PositiveSmallIntegerField(_("asked from round"), default=1)
     last_round = models.PositiveSmallIntegerField(_("asked until round"), null=True, blank=True)
     allow_comments = models.BooleanField(_("comments allowed"), default=True)
+    # the survey's consensus rule, in this question's units (years and percentages need wider ones)
+    agreement_band = models.FloatField(
+        _("agreement band (this question)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Leave empty to use the survey's; e.g. 2 years or 10 percentage points."),
+    )
+    consensus_iqr = models.FloatField(
+        _("consensus: largest IQR (this question)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Leave empty to use the survey's."),
+    )
 
     class Meta:
         verbose_name = _("question")
@@ -267,6 +302,12 @@ class Question(Titled, AuditedModel):
 
     def asked_in(self, number: int) -> bool:
         return self.first_round <= number and (self.last_round is None or number <= self.last_round)
+
+    def effective_band(self) -> float:
+        return self.survey.agreement_band if self.agreement_band is None else self.agreement_band
+
+    def effective_consensus_iqr(self) -> float:
+        return self.survey.consensus_iqr if self.consensus_iqr is None else self.consensus_iqr
 
     def help(self) -> str:
         first, second = (self.help_ru, self.help_en) if _russian() else (self.help_en, self.help_ru)
