@@ -155,12 +155,15 @@ def test_the_readers_own_answers(answered):
     )
 
 
-def test_kendalls_w_needs_complete_rankings(answered):
-    # only the first expert's ranking left: W of one ranking of 4 items without ties is 1
-    Submission.objects.exclude(panelist=answered.panelists[0]).update(submitted_at=None)
-    question = _questions(round_feedback(round=answered.round))["priority"]
-    assert question.kendall.experts == 1
-    assert question.kendall.w == pytest.approx(1.0)
+def test_the_panels_answers_are_withheld_when_fewer_than_three_submitted(answered, client):
+    # with two answers, each of the two experts would read the other's answer off the distribution
+    Submission.objects.exclude(panelist__in=answered.panelists[:2]).update(submitted_at=None)
+    feedback = round_feedback(round=answered.round, user=answered.experts[0])
+    assert feedback.withheld and feedback.respondents == 2 and feedback.questions == ()
+    client.force_login(answered.experts[0])
+    page = client.get(f"/foresight/surveys/{answered.survey.key}/rounds/1/feedback/").content.decode()
+    assert "the panel's answers are not shown" in page and "zebra crossing" not in page
+    assert "No question was asked" not in page
 
 
 def test_the_range_bar_says_what_it_draws(answered):

@@ -237,12 +237,20 @@ class QuestionFeedback:
     kendall: KendallW | None = None
 
 
+#: fewer experts than this in a round, and the group's answers would give away individual ones (with two,
+#: each expert reads the other's answer off the distribution): the feedback is withheld
+MIN_RESPONDENTS = 3
+
+
 @dataclass(frozen=True)
 class RoundFeedback:
+    """The group's answers to a round; ``withheld`` when fewer than :data:`MIN_RESPONDENTS` submitted."""
+
     survey: Survey
     round: Round
     respondents: int
     questions: tuple[QuestionFeedback, ...]
+    withheld: bool = False
 
     def item(self, item_id: int) -> ItemFeedback | None:
         for question in self.questions:
@@ -375,6 +383,8 @@ def round_feedback(*, round: Round, user: Any = None) -> RoundFeedback:
     for answer in answers:
         by_item[answer.item_id].append(answer)
     respondents = Submission.objects.filter(round=round, submitted_at__isnull=False).count()
+    if respondents < MIN_RESPONDENTS:
+        return RoundFeedback(survey=survey, round=round, respondents=respondents, questions=(), withheld=True)
     seat = panelist_of(user, survey) if user is not None else None
     own: dict[int, Answer] = {}
     if seat is not None:
@@ -384,10 +394,9 @@ def round_feedback(*, round: Round, user: Any = None) -> RoundFeedback:
             .first()
         )
         own = {a.item_id: a for a in answers if a.submission_id == own_submission_id}
-    band = survey.agreement_band
-
     summaries = []
     for question in questions:
+        band = question.effective_band()
         items = list(question.items.all())
         item_ids = {item.pk for item in items}
         submissions = {a.submission_id for a in answers if a.item_id in item_ids}
