@@ -64,8 +64,10 @@ def with_server_options(func):
 def demo(host: str, port: int, workers: int, threads: int, no_serve: bool) -> None:
     """Build (idempotently) and serve the demo instance in CLUSTERWORKS_HOME.
 
-    The demo holds the Moscow Medical Technologies Cluster, the 25 pilot innovative territorial clusters
-    and one user per role, whose credentials are printed.
+    The demo holds the Moscow Medical Technologies Cluster, the 25 pilot innovative territorial clusters,
+    a two-round Delphi survey of medical-technology priorities with synthetic answers (and a running one
+    for the demo expert to answer), the priorities that follow from it, a technology roadmap of the
+    Moscow cluster with its chains and gaps, and one user per role, whose credentials are printed.
     """
     setup_django()
     from clusterworks.web.demo import build_demo
