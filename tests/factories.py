@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import factory
 
 from clusterworks.analytics.identifiers import inn_with_check_digits
 from clusterworks.web.core.models import RoleAssignment, User
 from clusterworks.web.core.roles import Role
 from clusterworks.web.foresight import models as f
+from clusterworks.web.pathways import models as pw
 from clusterworks.web.registry import models as m
 
 
@@ -181,6 +184,68 @@ class RoadmapFactory(factory.django.DjangoModelFactory):
     title_ru = factory.Sequence(lambda n: f"Дорожная карта {n}")
     start_year = 2026
     end_year = 2035
+
+
+# --- pathways ----------------------------------------------------------------------------------------
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pw.Agency
+        django_get_or_create = ("key",)
+
+    key = factory.Sequence(lambda n: f"agency-{n}")
+    name_en = factory.Sequence(lambda n: f"Agency {n}")
+    name_ru = factory.Sequence(lambda n: f"Ведомство {n}")
+
+
+class GateCatalogueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pw.GateCatalogue
+
+    key = factory.Sequence(lambda n: f"catalogue-{n}")
+    product_type = pw.ProductType.DEVICE
+    name_en = factory.Sequence(lambda n: f"Gates {n}")
+    effective_from = dt.date(2025, 3, 1)
+
+
+class GateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pw.Gate
+
+    catalogue = factory.SubFactory(GateCatalogueFactory)
+    key = factory.Sequence(lambda n: f"gate-{n}")
+    position = factory.Sequence(lambda n: n + 1)
+    name_en = factory.Sequence(lambda n: f"Gate {n}")
+    stage = pw.Stage.REGISTRATION
+    agency = factory.SubFactory(AgencyFactory)
+    clock_kind = pw.ClockKind.WORKING
+    clock_days = 50
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pw.Product
+
+    cluster = factory.SubFactory(ClusterFactory)
+    key = factory.Sequence(lambda n: f"product-{n}")
+    name_en = factory.Sequence(lambda n: f"Product {n}")
+    name_ru = factory.Sequence(lambda n: f"Продукт {n}")
+    type = pw.ProductType.DEVICE
+    risk_class = pw.RiskClass.CLASS_2A
+    catalogue = factory.SubFactory(GateCatalogueFactory)
+    trl = 5
+    started_on = dt.date(2025, 4, 1)
+
+
+class BarrierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pw.Barrier
+
+    cluster = factory.SubFactory(ClusterFactory)
+    title = factory.Sequence(lambda n: f"Barrier {n}")
+    kind = pw.BarrierKind.AGENCY_QUEUE
+    raised_on = dt.date(2025, 6, 1)
 
 
 __all__ = ["Role"]

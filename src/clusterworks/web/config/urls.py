@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("clusterworks.web.registry.urls")),
     path("", include("clusterworks.web.registry.urls_io")),
     path("", include("clusterworks.web.foresight.urls")),
+    path("", include("clusterworks.web.pathways.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "clusterworks.web.core",
     "clusterworks.web.registry",
     "clusterworks.web.foresight",
+    "clusterworks.web.pathways",
 ]
 
 MIDDLEWARE = [
