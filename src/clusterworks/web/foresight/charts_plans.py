@@ -403,7 +403,7 @@ def roadmap_chart(
                 css.append("is-undated")
             if chain:
                 css.append("is-chain" if node.key in on_chain else "is-dimmed")
-            label = node.title if node.trl is None else f"{node.title} · TRL {node.trl}"
+            label = node.title if node.trl is None else f"{node.title} · {_('TRL')} {node.trl}"
             room = int((bw - 10) / 6.6)
             shown = label if len(label) <= room else label[: max(room - 1, 1)] + "…"
             years_text = (
@@ -411,7 +411,7 @@ def roadmap_chart(
             )
             tooltip = f"{node.title} ({years_text})"
             if node.trl is not None:
-                tooltip += f", TRL {node.trl}"
+                tooltip += f", {_('TRL')} {node.trl}"
             if node.is_gap:
                 tooltip += ". " + _("Gap: no current member holds %(competences)s") % {
                     "competences": ", ".join(node.missing)

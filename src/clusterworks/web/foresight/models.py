@@ -17,7 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from clusterworks.web.core.audit import AuditedModel
@@ -247,7 +247,7 @@ class Question(Titled, AuditedModel):
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     key = models.CharField(_("key"), max_length=80, validators=[key_validator])
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"), default=0)
     kind = models.CharField(_("kind"), max_length=12, choices=QuestionKind.choices)
     title_en, title_ru = _title_fields(500)
     help_en = models.TextField(_("help (English)"), blank=True)
@@ -328,7 +328,7 @@ class Item(Titled, AuditedModel):
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="items")
     key = models.CharField(_("key"), max_length=80, validators=[key_validator])
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"), default=0)
     title_en, title_ru = _title_fields(500)
 
     class Meta:
@@ -436,7 +436,7 @@ class Criterion(Titled, AuditedModel):
 
     exercise = models.ForeignKey(PriorityExercise, on_delete=models.CASCADE, related_name="criteria")
     key = models.CharField(_("key"), max_length=80, validators=[key_validator])
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"), default=0)
     title_en, title_ru = _title_fields(200)
     weight = models.FloatField(_("weight"), validators=[MinValueValidator(0)])
     direction = models.CharField(

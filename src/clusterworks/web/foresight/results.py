@@ -28,6 +28,8 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from clusterworks.analytics.delphi import (
     DelphiError,
@@ -342,6 +344,13 @@ def _summaries(
     return statistics, concordance, problems
 
 
+def _shown(value: float | None) -> str:
+    """A statistic for a tooltip: three decimals at most, in the reader's number format."""
+    if value is None or value != value:
+        return "—"
+    return number_format(round(value, 3), decimal_pos=None)
+
+
 def _verdict(rule: str, consensus: bool, stable: bool | None) -> str:
     """The survey's stopping rule (docs/methods/delphi.md, "Stopping"): by default an item is done when
     its answers are stable between two rounds, with consensus or without; a survey may instead stop an
@@ -371,21 +380,39 @@ def _item_rounds(
         if stats is None:
             continue
         values = answers[number]
+        max_iqr = question.effective_consensus_iqr()
         try:
-            consensus, consensus_reason = consensus_reached(
-                stats, max_iqr=question.effective_consensus_iqr(), min_agreement=survey.consensus_agreement
+            consensus, _reason = consensus_reached(
+                stats, max_iqr=max_iqr, min_agreement=survey.consensus_agreement
             )
-        except DelphiError as error:  # rules stored outside the form's limits
-            consensus, consensus_reason = False, str(error)
+        except DelphiError:  # rules stored outside the form's limits
+            consensus = False
+        # the library's reasons are English; the page says the same in the reader's language
+        consensus_reason = _(
+            "IQR %(iqr)s (at most %(max_iqr)s); agreement %(agreement)s (at least %(min)s)"
+        ) % {
+            "iqr": _shown(stats.iqr),
+            "max_iqr": _shown(max_iqr),
+            "agreement": _shown(stats.agreement),
+            "min": _shown(survey.consensus_agreement),
+        }
         change, stable, stability_reason = None, None, ""
         if previous is not None:
             try:
                 change = stability(previous, values)
-                stable, stability_reason = stability_reached(
+                stable, _reason = stability_reached(
                     change, alpha=survey.stability_p, max_cv_change=survey.max_cv_change
                 )
-            except DelphiError as error:
-                stability_reason = str(error)
+                stability_reason = _(
+                    "Wilcoxon p %(p)s (at least %(alpha)s); change of the CV %(cv)s (at most %(max_cv)s)"
+                ) % {
+                    "p": _shown(change.p_value),
+                    "alpha": _shown(survey.stability_p),
+                    "cv": "—" if change.cv_change is None else _shown(change.cv_change),
+                    "max_cv": _shown(survey.max_cv_change),
+                }
+            except DelphiError:
+                stability_reason = _("no expert answered both rounds")
         by_group: dict[str, list[float]] = defaultdict(list)
         for code, value in values.items():
             if group_of.get(code):

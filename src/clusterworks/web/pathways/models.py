@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clusterworks.web.core.audit import AuditedModel
 from clusterworks.web.registry.models import (
@@ -49,7 +50,7 @@ class RiskClass(models.TextChoices):
 class Stage(models.TextChoices):
     """The stages of the pipeline board; each gate belongs to one."""
 
-    RESEARCH = "research", _("Research")
+    RESEARCH = "research", pgettext_lazy("stage", "Research")
     TRIALS = "trials", _("Trials")
     REGISTRATION = "registration", _("Registration")
     PRODUCTION = "production", _("Production")
@@ -118,7 +119,7 @@ class Gate(Localised, AuditedModel):
 
     catalogue = models.ForeignKey(GateCatalogue, on_delete=models.CASCADE, related_name="gates")
     key = models.CharField(_("key"), max_length=80, validators=[key_validator])
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"))
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     name_ru = models.CharField(_("name (Russian)"), max_length=300, blank=True)
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
@@ -266,7 +267,7 @@ class ProductParticipant(AuditedModel):
 
 
 class EventKind(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("gate event", "Submitted")
     QUERY = "query", _("Agency query (the clock stops)")
     ANSWERED = "answered", _("Query answered (the clock runs again)")
     DECISION = "decision", _("Decision")
@@ -345,6 +346,11 @@ class ProductDocument(AuditedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def audit_values(self) -> dict:
+        values = super().audit_values()
+        values["file"] = self.file.name or ""  # the stored name: a FieldFile is not JSON
+        return values
 
 
 class BarrierKind(models.TextChoices):
