@@ -24,16 +24,25 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from clusterworks.web.api.schemas import EXAMPLE_CLUSTER, EXAMPLE_MEMBER, EXAMPLE_ORGANISATION
+from clusterworks.web.api.schemas_foresight import EXAMPLE_EXERCISE, EXAMPLE_ROADMAP, EXAMPLE_SURVEY
 from clusterworks.web.config.wsgi import application
 from clusterworks.web.core.models import ApiToken
+from clusterworks.web.foresight import priorities, roadmaps
+from clusterworks.web.foresight.models import QuestionKind, RoundStatus
 from clusterworks.web.registry import models as m
 from tests.factories import (
     ClusterFactory,
     CompetenceFactory,
+    ItemFactory,
     MembershipFactory,
     OrganisationFactory,
+    PanelistFactory,
     PersonFactory,
+    QuestionFactory,
+    RoundFactory,
+    SurveyFactory,
 )
+from tests.web.foresight.test_surveys_world import submit
 
 #: per operation; set SCHEMATHESIS_MAX_EXAMPLES=500 for a longer hunt
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"))
@@ -41,8 +50,9 @@ MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"))
 
 @pytest.fixture
 def populated(register):
-    """The small register, plus the demo's keys that the schema's examples use, and a few more of
-    everything, so that examples succeed, lists have pages and filters match."""
+    """The small register, plus the demo's keys that the schema's examples use (a cluster, its members,
+    a survey, a priority exercise and a roadmap), and a few more of everything, so that examples succeed,
+    lists have pages and filters match."""
     cluster = ClusterFactory(key=EXAMPLE_CLUSTER, name_en="Moscow Medical Technologies Cluster")
     coordinator = OrganisationFactory(key=EXAMPLE_ORGANISATION, type="university")
     MembershipFactory(cluster=cluster, organisation=coordinator, role="coordinator")
@@ -54,7 +64,98 @@ def populated(register):
         person = PersonFactory()
         m.Affiliation.objects.create(person=person, organisation=organisation, position="Engineer")
     CompetenceFactory(code="medtech.implants", parent=register.competence)
+    coordinator.competences.set([register.competence])
+    foresight(cluster, register.users["admin"])
     return register
+
+
+def foresight(cluster, admin):
+    """A survey, a priority exercise and a roadmap of ``cluster`` under the keys of the schema's examples,
+    with answers, scores and a competence gap, so that their results and analyses have every part."""
+    survey = SurveyFactory(cluster=cluster, key=EXAMPLE_SURVEY)
+    first = RoundFactory(survey=survey, number=1, status=RoundStatus.CLOSED)
+    second = RoundFactory(survey=survey, number=2, status=RoundStatus.OPEN)
+    rating = QuestionFactory(
+        survey=survey, key="importance", kind=QuestionKind.RATING, scale_min=1, scale_max=5
+    )
+    rank = QuestionFactory(survey=survey, key="order", kind=QuestionKind.RANK, scale_min=None, scale_max=None)
+    pair = QuestionFactory(
+        survey=survey,
+        key="pair",
+        kind=QuestionKind.RATING2,
+        dimension1_en="importance",
+        dimension2_en="feasibility",
+    )
+    choice = QuestionFactory(
+        survey=survey, key="barriers", kind=QuestionKind.CHOICE, scale_min=None, scale_max=None
+    )
+    for question, keys in ((rating, "abc"), (rank, "xyz"), (pair, "p"), (choice, "uv")):
+        for key in keys:
+            ItemFactory(question=question, key=key)
+    panel = [
+        PanelistFactory(survey=survey, code=f"E0{n}", group="science" if n % 2 else "industry")
+        for n in (1, 2, 3)
+    ]
+    for n, panelist in enumerate(panel):
+        ranks = {"x": 1 + n % 3, "y": 1 + (n + 1) % 3, "z": 1 + (n + 2) % 3}
+        submit(first, panelist, {"a": 1 + n, "b": 3, "c": 5 - n, "p": (5, 2 + n), "u": 1, **ranks})
+        submit(second, panelist, {"a": 2, "b": 3, "c": 4}, submitted=n < 2)
+
+    exercise = priorities.exercise_create(
+        actor=admin,
+        cluster=cluster,
+        data={"key": EXAMPLE_EXERCISE, "title_en": "Priorities", "survey": survey},
+    )
+    priorities.criterion_create(
+        actor=admin,
+        exercise=exercise,
+        data={
+            "key": "importance",
+            "title_en": "Importance",
+            "weight": 2,
+            "source": "delphi",
+            "question": rating,
+        },
+    )
+    cost = priorities.criterion_create(
+        actor=admin,
+        exercise=exercise,
+        data={"key": "cost", "title_en": "Cost", "weight": 1, "direction": "cost"},
+    )
+    for key, value in (("a", 10), ("b", 20), ("c", 5), ("d", None)):
+        candidate = priorities.candidate_create(
+            actor=admin, exercise=exercise, data={"key": key, "title_en": key}
+        )
+        priorities.score_set(actor=admin, candidate=candidate, criterion=cost, value=value)
+
+    held, lacking = CompetenceFactory(code="medtech"), CompetenceFactory(code="optics")
+    OrganisationFactory(key="optician").competences.set([lacking])
+    roadmap = roadmaps.roadmap_create(
+        actor=admin,
+        cluster=cluster,
+        data={
+            "key": EXAMPLE_ROADMAP,
+            "title_en": "Roadmap",
+            "exercise": exercise,
+            "start_year": 2026,
+            "end_year": 2032,
+        },
+    )
+    nodes = [
+        roadmaps.node_create(
+            actor=admin,
+            roadmap=roadmap,
+            data={"key": key, "layer": layer, "title_en": key, "start_year": 2027, "trl": 4},
+            competences=competences,
+        )
+        for key, layer, competences in (
+            ("need", "market", []),
+            ("device", "product", [held]),
+            ("sensor", "technology", [held, lacking]),
+        )
+    ]
+    for source, target in zip(nodes, nodes[1:]):
+        roadmaps.link_create(actor=admin, roadmap=roadmap, source=source, target=target)
 
 
 @pytest.fixture(autouse=True)

@@ -12,13 +12,14 @@ from typing import Any
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from . import clusters, errors, memberships, organisations, people, reference, ties
+from . import clusters, errors, memberships, organisations, people, plans, reference, surveys, ties
 from .auth import audited
 from .docs import LocalSwagger
 
 DESCRIPTION = """\
 The register of Clusterworks: clusters, organisations, memberships, contact persons, agreements and
-joint projects, and the regions and competences they refer to.
+joint projects, and the regions and competences they refer to; and, read-only, the foresight workbench:
+Delphi surveys with their results and pseudonymised answers, priority exercises and technology roadmaps.
 
 Authenticate with `Authorization: Bearer <token>` (create one with `clusterworks token create`) or with the
 browser session (unsafe methods then need the `X-CSRFToken` header). Clusters, organisations, memberships,
@@ -62,3 +63,6 @@ api.add_router("/agreements", ties.agreements)
 api.add_router("/projects", ties.projects)
 api.add_router("/regions", reference.regions)
 api.add_router("/competences", reference.competences)
+api.add_router("/surveys", surveys.router)
+api.add_router("/priorities", plans.priorities)
+api.add_router("/roadmaps", plans.roadmaps)
