@@ -17,7 +17,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from . import delphi, programme, registry, server, tokens
+    from . import delphi, pathways, programme, registry, server, tokens
 
     cli.add_command(server.demo)
     cli.add_command(server.serve)
@@ -26,6 +26,7 @@ def _register() -> None:
     cli.add_command(tokens.token)
     cli.add_command(programme.programme)
     cli.add_command(delphi.delphi)
+    cli.add_command(pathways.pathways)
 
 
 _register()

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,8 +11,7 @@ urlpatterns = [
     path("", include("clusterworks.web.foresight.urls")),
     path("", include("clusterworks.web.pathways.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are private: they are served only by permission-checked views, never as /media/.
 
 handler403 = "clusterworks.web.core.views.permission_denied"
 handler404 = "clusterworks.web.core.views.page_not_found"

@@ -84,8 +84,10 @@ def can_change_product(user: Any, product: Product) -> Decision:
 
 
 @predicate("pathways.report")
-def can_report(user: Any, cluster: Cluster) -> Decision:
+def can_report(user: Any, cluster: Cluster | None) -> Decision:
     """The cluster's pipeline as a whole: board, bottlenecks, the report for the ministry."""
+    if cluster is None:
+        return deny(_("a pipeline belongs to a cluster"))
     if _manages(user, cluster.pk):
         return allow(_("you manage this cluster"))
     if _analyst(user):
