@@ -17,6 +17,7 @@ from clusterworks.web.core.audit import acting_as
 from clusterworks.web.core.models import RoleAssignment, User
 from clusterworks.web.core.roles import Role
 from clusterworks.web.foresight.demo import build_foresight_demo
+from clusterworks.web.pathways.demo import build_pathways_demo
 from clusterworks.web.registry.models import (
     Affiliation,
     Agreement,
@@ -424,4 +425,5 @@ def build_demo(progress: Callable[[str], None] = lambda _: None) -> list[tuple[s
         _ties(progress)
         credentials = _users(progress)
         build_foresight_demo(progress)
+        build_pathways_demo(progress)
         return credentials

@@ -1,0 +1,369 @@
+"""Pathways pages benchmark (issue 6, "Performance"): the pipeline board, the bottlenecks, the report for
+the ministry (HTML and XLSX), a product page and the barrier register of a cluster with 5,000 products
+and about 100,000 gate events, in a fresh database.
+
+The data: the synthetic pipeline of ``bench/pathways_bench.py``
+(:func:`clusterworks.analytics.pathways.synthetic.synthetic_pipeline`, seed 20261201, cut off today):
+5,000 products of one cluster (60 % medicines, 40 % medical devices of class 2b), 99,482 gate events
+with agency queries, refusals and resubmissions, 3 consortium members a product among 200 member
+organisations, and 300 barriers linked to products, gates and agencies. Medicines take the catalogue
+of 61-FZ in force on their start; the generator's devices pass the gates of Resolution 1684 (with the
+inspection of production), so every device takes that catalogue. Not data about real products.
+
+Each page is requested through Django's test client, in-process, by the cluster's manager (signed in;
+the pathway pages are never cached), --requests times after two warm-up requests; we report p50 and
+p95 latency and the number of SQL queries of one request. The XLSX report is timed the same way.
+
+    uv run python bench/pathways_pages_bench.py                      # SQLite (+ PostgreSQL if DATABASE_URL)
+    uv run python bench/pathways_pages_bench.py --database both      # starts a throw-away PostgreSQL 15
+    uv run python bench/pathways_pages_bench.py --requests 5         # quicker
+
+Results go to bench/results/pathways_pages.json (unless --no-save) and are printed as Markdown.
+A database named by DATABASE_URL must be empty of products: the benchmark fills it and leaves its
+rows there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT / "bench"))
+
+SEED = 20261201
+N_PRODUCTS = 5_000
+N_ORGANISATIONS = 200
+N_BARRIERS = 300
+CLUSTER = "bench-pathways"
+DEVICE_CLASS = "2b"  # the generator's devices pass the inspection of production: classes 2a, 2b, 3
+
+# ---------------------------------------------------------------------------------------------- data
+
+
+def populate(today: date) -> dict[str, str]:
+    """Fill the database with the benchmark pipeline; return the keys the pages are requested with."""
+    from django.db import transaction
+
+    from clusterworks.analytics.pathways.synthetic import synthetic_pipeline
+    from clusterworks.web.core.models import RoleAssignment, User
+    from clusterworks.web.pathways.models import (
+        Agency,
+        Barrier,
+        Gate,
+        GateCatalogue,
+        GateEvent,
+        Product,
+        ProductParticipant,
+    )
+    from clusterworks.web.registry.models import Cluster, Membership, Organisation, Region
+
+    if Product.objects.exists():
+        raise SystemExit("the database already holds products; the benchmark needs a fresh one")
+    pipeline = synthetic_pipeline(products=N_PRODUCTS, seed=SEED, today=today)
+    rng = np.random.default_rng(SEED)
+    catalogues = {c.key: c for c in GateCatalogue.objects.all()}
+    gates = {(g.catalogue_id, g.key): g.pk for g in Gate.objects.all()}
+
+    def catalogue_for(kind: str, started: date) -> GateCatalogue:
+        if kind == "device":
+            return catalogues["device-1684"]
+        return catalogues["medicine-61fz-2010" if started < date(2015, 7, 1) else "medicine-61fz-2015"]
+
+    with transaction.atomic():
+        moscow = Region.objects.get(code="RU-MOW")
+        cluster = Cluster.objects.create(
+            key=CLUSTER, name_en="Benchmark cluster", name_ru="Кластер для замеров", status="initiative"
+        )
+        organisations = Organisation.objects.bulk_create(
+            Organisation(
+                key=f"bench-org-{i:03d}",
+                name_en=f"Benchmark organisation {i}",
+                name_ru=f"Организация {i}",
+                type="company_sme",
+                region=moscow,
+                illustrative=True,
+            )
+            for i in range(N_ORGANISATIONS)
+        )
+        organisations = list(Organisation.objects.filter(key__startswith="bench-org-").order_by("key"))
+        Membership.objects.bulk_create(
+            Membership(cluster=cluster, organisation=o, role="member") for o in organisations
+        )
+        spec_of = {p.key: p for p in pipeline.products}
+        products = Product.objects.bulk_create(
+            (
+                Product(
+                    cluster=cluster,
+                    key=p.key,
+                    name_en=f"Synthetic {p.type} {p.key}",
+                    name_ru=f"Синтетический продукт {p.key}",
+                    type=p.type,
+                    risk_class=DEVICE_CLASS if p.type == "device" else "",
+                    catalogue=catalogue_for(p.type, p.started_on),
+                    trl=p.trl,
+                    started_on=p.started_on,
+                    illustrative=True,
+                )
+                for p in pipeline.products
+            ),
+            batch_size=1000,
+        )
+        products = {p.key: p for p in Product.objects.filter(cluster=cluster)}
+        participants = []
+        for product in products.values():
+            chosen = rng.choice(len(organisations), size=3, replace=False)
+            for organisation, role in zip(
+                chosen, ("developer", "clinical_site", "manufacturer"), strict=True
+            ):
+                participants.append(
+                    ProductParticipant(
+                        product=product, organisation=organisations[int(organisation)], role=role
+                    )
+                )
+        ProductParticipant.objects.bulk_create(participants, batch_size=5000)
+        GateEvent.objects.bulk_create(
+            (
+                GateEvent(
+                    product_id=products[e.product].pk,
+                    gate_id=gates[products[e.product].catalogue_id, e.gate],
+                    kind=e.kind,
+                    date=e.date,
+                    decision=e.decision or "",
+                )
+                for e in pipeline.events
+            ),
+            batch_size=5000,
+        )
+        agencies = list(
+            Agency.objects.filter(key__in=["minzdrav", "minpromtorg", "roszdravnadzor", "sceemp"])
+        )
+        statuses = ["open", "open", "escalated", "resolved", "closed"]
+        barriers = Barrier.objects.bulk_create(
+            Barrier(
+                cluster=cluster,
+                title=f"Benchmark barrier {i}",
+                kind="agency_queue",
+                status=status,
+                raised_for=organisations[i % len(organisations)],
+                raised_on=today - timedelta(days=30 + i),
+                escalated_to="Ministry" if status != "open" else "",
+                escalated_on=today - timedelta(days=20 + i) if status != "open" else None,
+                resolved_on=today - timedelta(days=10 + i) if status in ("resolved", "closed") else None,
+                resolution="Done." if status in ("resolved", "closed") else "",
+            )
+            for i, status in ((i, statuses[i % len(statuses)]) for i in range(N_BARRIERS))
+        )
+        keys = list(products)
+        Barrier.products.through.objects.bulk_create(
+            Barrier.products.through(barrier_id=b.pk, product_id=products[keys[int(k)]].pk)
+            for b in barriers
+            for k in rng.choice(len(keys), size=2, replace=False)
+        )
+        Barrier.agencies.through.objects.bulk_create(
+            Barrier.agencies.through(barrier_id=b.pk, agency_id=agencies[i % len(agencies)].pk)
+            for i, b in enumerate(barriers)
+        )
+        manager = User.objects.create_user("bench-manager", "bench@example.org", "bench-password-123")
+        RoleAssignment.objects.create(user=manager, role="cluster_manager", cluster=cluster)
+    # a product in trials with an open submission: the product page's forecast has gates to draw
+    open_keys = sorted({e.product for e in pipeline.events if e.kind == "submitted"} & set(spec_of))
+    product = next(k for k in open_keys if spec_of[k].type == "medicine" and spec_of[k].trl <= 6)
+    return {"cluster": cluster.key, "product": product, "barrier": str(barriers[0].pk)}
+
+
+# --------------------------------------------------------------------------------------------- timing
+
+
+def measure(client, path: str, *, requests: int) -> dict:
+    """p50 and p95 of ``requests`` GETs of ``path`` after two warm-up requests, and the queries of one."""
+    from django.db import connection
+
+    for _ in range(2):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        client.get(path)
+    times = []
+    size = 0
+    for _ in range(requests):
+        start = time.perf_counter()
+        response = client.get(path)
+        if hasattr(response, "streaming_content"):
+            size = sum(len(chunk) for chunk in response.streaming_content)
+        else:
+            size = len(response.content)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (path, response.status_code)
+    ordered = sorted(times)
+    return {
+        "path": path,
+        "requests": requests,
+        "p50_ms": round(1000 * statistics.median(ordered), 1),
+        "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1),
+        "max_ms": round(1000 * ordered[-1], 1),
+        "queries": len(queries),
+        "bytes": size,
+    }
+
+
+def worker(database: str, requests: int, database_url: str | None) -> dict:
+    os.environ["CLUSTERWORKS_HOME"] = tempfile.mkdtemp(prefix=f"clusterworks-bench-pathways-{database}-")
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "clusterworks.web.config.settings.local"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client, override_settings
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from clusterworks.web.core.models import User
+    from clusterworks.web.pathways.models import GateEvent, Product
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # as ``clusterworks serve`` does
+    today = timezone.localdate()
+    started = time.perf_counter()
+    keys = populate(today)
+    populated = time.perf_counter() - started
+    print(f"[{database}] populated in {populated:.1f} s", file=sys.stderr)
+    client = Client()
+    client.force_login(User.objects.get(username="bench-manager"))
+    cluster = f"?cluster={keys['cluster']}"
+    pages = [
+        ("pipeline board", reverse("pathways-board") + cluster),
+        ("bottlenecks", reverse("pathways-bottlenecks") + cluster),
+        ("report for the ministry (HTML)", reverse("pathways-report") + cluster),
+        ("report for the ministry (XLSX)", reverse("pathways-report-xlsx") + cluster),
+        (
+            "product page (timeline, forecast of 10,000 draws)",
+            reverse("pathways-product", args=[keys["product"]]),
+        ),
+        ("barrier register", reverse("pathways-barriers") + cluster),
+    ]
+    results = []
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        for label, path in pages:
+            measured = measure(client, path, requests=requests)
+            measured["page"] = label
+            results.append(measured)
+            print(
+                f"[{database}] {label}: p50 {measured['p50_ms']} ms, p95 {measured['p95_ms']} ms, "
+                f"{measured['queries']} queries",
+                file=sys.stderr,
+            )
+    return {
+        "database": database,
+        "measured_on": today.isoformat(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "data": {
+            "products": Product.objects.count(),
+            "gate_events": GateEvent.objects.count(),
+            "organisations": N_ORGANISATIONS,
+            "barriers": N_BARRIERS,
+            "seed": SEED,
+        },
+        "populate_s": round(populated, 1),
+        "requests": requests,
+        "pages": results,
+    }
+
+
+def markdown(result: dict) -> str:
+    data = result["data"]
+    lines = [
+        f"### {result['database']} ({data['products']:,} products, {data['gate_events']:,} gate events)",
+        "",
+        "| page | p50 ms | p95 ms | queries | size, kB |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for page in result["pages"]:
+        lines.append(
+            f"| {page['page']} | {page['p50_ms']} | {page['p95_ms']} | {page['queries']} "
+            f"| {page['bytes'] / 1024:,.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgres", "both"],
+        default=None,
+        help="default: sqlite, and postgres too when DATABASE_URL is set (a throw-away server otherwise)",
+    )
+    parser.add_argument("--requests", type=int, default=30, help="requests per page (after 2 warm-up)")
+    parser.add_argument(
+        "--no-save", action="store_true", help="do not write bench/results/pathways_pages.json"
+    )
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.database, args.requests, args.database_url)))
+        return
+
+    url = os.environ.get("DATABASE_URL")
+    choice = args.database or ("both" if url else "sqlite")
+    outputs = []
+    for database in ["sqlite", "postgres"] if choice == "both" else [choice]:
+        command = [
+            sys.executable,
+            __file__,
+            "--worker",
+            "--database",
+            database,
+            "--requests",
+            str(args.requests),
+        ]
+        if database == "postgres" and url:
+            command += ["--database-url", url]
+            output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
+        elif database == "postgres":
+            from postgres_server import postgres_server
+
+            with postgres_server() as throwaway:
+                command += ["--database-url", throwaway]
+                output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
+        else:
+            output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
+        result = json.loads(output.strip().splitlines()[-1])
+        outputs.append(result)
+        print(markdown(result) + "\n")
+    if not args.no_save:
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "pathways_pages.json").write_text(json.dumps(outputs, indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
