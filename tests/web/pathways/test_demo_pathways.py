@@ -367,3 +367,14 @@ def test_the_guide_states_the_permission_matrix_row_for_row():
     table = [[cell.strip() for cell in row.strip("|").split("|")][1:] for row in rows]
     assert [[cell == "yes" for cell in row] for row in table] == [list(values) for values in MATRIX.values()]
     assert all(cell in {"yes", "no"} for row in table for cell in row)
+
+
+def test_products_on_the_market_are_not_shown_as_waiting_to_submit(demo, client):
+    import re
+
+    client.force_login(User.objects.get(username="manager"))
+    page = client.get(reverse("pathways-board"), {"cluster": "moscow-medtech"}).content.decode()
+    market = re.search(r'<section class="board-column" data-stage="market".*?</section>', page, re.S).group(0)
+    cards = re.findall(r'<li class="product-card.*?</li>', market, re.S)
+    assert cards, "the demo has products on the market"
+    assert all("on the market:" in card and "not yet submitted" not in card for card in cards)

@@ -91,6 +91,7 @@ STATUS_LABELS = {
     "at_agency": gettext_lazy("at the agency"),
     "under_query": gettext_lazy("answering a query"),
     "waiting": gettext_lazy("not yet submitted"),
+    "on_market": gettext_lazy("on the market"),
 }
 
 

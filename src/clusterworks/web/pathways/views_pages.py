@@ -345,7 +345,9 @@ def product_cards(pipeline, result, *, today: dt.date) -> list[dict[str, Any]]:
         else:
             clock = None
             since = position.last_ended or product.started_on
-            days, status = (today - since).days, "waiting"
+            # past its last gate a product is not waiting for anything: it has been on the market since
+            status = "on_market" if position.stage == Stage.MARKET else "waiting"
+            days = (today - since).days
         agency_key = gate.agency.key if gate is not None and gate.agency is not None else ""
         cards.append(
             {
