@@ -1,7 +1,7 @@
 """``/surveys``, ``/priorities``, ``/roadmaps``: who sees what (per role and per object), and the numbers,
 which must be those the foresight app's selectors compute for its pages.
 
-The world: the Delphi survey of ``tests/web/foresight/test_surveys_world.py`` (cluster ``medtech``, six
+The world: the Delphi survey of ``tests/web/foresight/world_surveys.py`` (cluster ``medtech``, six
 panelists E01-E06, round 1 closed, round 2 open), the roadmap of ``tests/web/foresight/test_roadmaps.py``
 on the same cluster, and a priority exercise built here (see :func:`build_exercise`, with the expected
 ranking worked out by hand).
@@ -37,7 +37,7 @@ from tests.factories import (
     user_with_role,
 )
 from tests.web.foresight.test_roadmaps import build_roadmap
-from tests.web.foresight.test_surveys_world import build_world
+from tests.web.foresight.world_surveys import build_world
 
 from .conftest import API, client_for
 

@@ -42,7 +42,7 @@ from tests.factories import (
     RoundFactory,
     SurveyFactory,
 )
-from tests.web.foresight.test_surveys_world import submit
+from tests.web.foresight.world_surveys import submit
 
 #: per operation; set SCHEMATHESIS_MAX_EXAMPLES=500 for a longer hunt
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"))

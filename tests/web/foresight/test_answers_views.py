@@ -17,7 +17,7 @@ from clusterworks.web.core.roles import Role
 from clusterworks.web.foresight.answers import submission_save
 from clusterworks.web.foresight.models import Panelist, RoundStatus, Submission, SurveyStatus
 from tests.factories import ClusterFactory, PanelistFactory, RoundFactory, SurveyFactory, user_with_role
-from tests.web.foresight.test_answers_world import build_world, full_answers
+from tests.web.foresight.world_answers import build_world, full_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def _assert_anonymous(html: str, world, reader) -> None:
 
 
 def _post_answers(data: dict, action: str) -> dict:
-    """The answer form's fields for the service-style ``data`` of test_answers_world.full_answers."""
+    """The answer form's fields for the service-style ``data`` of world_answers.full_answers."""
     from clusterworks.web.foresight.models import Item
 
     post = {"action": action}

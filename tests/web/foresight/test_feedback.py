@@ -15,7 +15,7 @@ from clusterworks.web.foresight.answers import DRAFT, NOT_STARTED, SUBMITTED, su
 from clusterworks.web.foresight.feedback import expert_rounds, round_feedback
 from clusterworks.web.foresight.models import Panelist, RoundStatus, Submission, SurveyStatus
 from tests.factories import PanelistFactory, RoundFactory, SurveyFactory, user_with_role
-from tests.web.foresight.test_answers_world import build_world, full_answers
+from tests.web.foresight.world_answers import build_world, full_answers
 
 pytestmark = pytest.mark.django_db
 

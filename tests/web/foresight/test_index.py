@@ -18,7 +18,7 @@ from tests.factories import (
     SurveyFactory,
     user_with_role,
 )
-from tests.web.foresight.test_surveys_world import build_world, submit
+from tests.web.foresight.world_surveys import build_world, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """Export and import of a survey's answers as the responses file of ``clusterworks delphi consensus``
-(foresight/responses_io.py and its page). The survey is built in ``test_surveys_world.py``."""
+(foresight/responses_io.py and its page). The survey is built in ``world_surveys.py``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from clusterworks.web.core.permissions import NotAllowed
 from clusterworks.web.foresight.models import Answer, RoundStatus, Submission
 from clusterworks.web.foresight.responses_io import responses_csv, responses_import
 from clusterworks.web.foresight.results import survey_results
-from tests.web.foresight.test_surveys_world import build_world
+from tests.web.foresight.world_surveys import build_world
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """The selectors of a survey's answers and results (foresight/results.py) and the results page.
 
-The survey is built in ``test_surveys_world.py``; every expected number below is worked out by hand from
+The survey is built in ``world_surveys.py``; every expected number below is worked out by hand from
 its answers (quartiles by linear interpolation: the p-quantile sits at position (n - 1) p of the sorted
 answers, docs/methods/delphi.md), or, for the p-values of the tests, computed with scipy directly.
 """
@@ -31,7 +31,7 @@ from clusterworks.web.foresight.results import (
     survey_results,
 )
 from tests.factories import ItemFactory, QuestionFactory
-from tests.web.foresight.test_surveys_world import build_world, submit
+from tests.web.foresight.world_surveys import build_world, submit
 
 pytestmark = pytest.mark.django_db
 

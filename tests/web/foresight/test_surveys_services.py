@@ -30,7 +30,7 @@ from tests.factories import (
     UserFactory,
     user_with_role,
 )
-from tests.web.foresight.test_surveys_world import build_world
+from tests.web.foresight.world_surveys import build_world
 
 pytestmark = pytest.mark.django_db
 

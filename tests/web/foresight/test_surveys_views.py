@@ -20,7 +20,7 @@ from clusterworks.web.foresight.models import (
     SurveyStatus,
 )
 from tests.factories import ClusterFactory, user_with_role
-from tests.web.foresight.test_surveys_world import build_world
+from tests.web.foresight.world_surveys import build_world
 
 pytestmark = pytest.mark.django_db
 

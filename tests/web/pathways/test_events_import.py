@@ -16,7 +16,7 @@ from clusterworks.web.core.permissions import NotAllowed
 from clusterworks.web.pathways import services
 from clusterworks.web.pathways.models import GateEvent
 from tests.factories import ProductFactory
-from tests.web.pathways.test_services_world import build_world
+from tests.web.pathways.world_services import build_world
 
 D = dt.date
 

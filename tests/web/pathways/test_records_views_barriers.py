@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from clusterworks.web.core.models import AuditEvent
 from clusterworks.web.pathways.models import Agency, Barrier
-from tests.web.pathways.test_services_world import build_world
+from tests.web.pathways.world_services import build_world
 
 D = dt.date
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from clusterworks.web.core.permissions import NotAllowed
 from clusterworks.web.pathways import services
 from clusterworks.web.pathways.models import ProductDocument
-from tests.web.pathways.test_services_world import build_world
+from tests.web.pathways.world_services import build_world
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -13,7 +13,7 @@ from clusterworks.web.core.models import AuditEvent
 from clusterworks.web.core.permissions import NotAllowed
 from clusterworks.web.pathways import services
 from clusterworks.web.pathways.models import Gate, GateEvent
-from tests.web.pathways.test_services_world import build_world
+from tests.web.pathways.world_services import build_world
 
 D = dt.date
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from clusterworks.web.core.permissions import NotAllowed
 from clusterworks.web.pathways import services
 from clusterworks.web.pathways.models import GateCatalogue, GateEvent, Product, ProductParticipant
-from tests.web.pathways.test_services_world import build_world
+from tests.web.pathways.world_services import build_world
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from clusterworks.web.core.permissions import check
 from clusterworks.web.pathways import selectors
 from clusterworks.web.pathways.models import Barrier, GateCatalogue, Product
 from tests.factories import GateCatalogueFactory, ProductFactory
-from tests.web.pathways.test_services_world import build_world
+from tests.web.pathways.world_services import build_world
 
 D = dt.date
 
