@@ -282,6 +282,7 @@ def worker(database: str, requests: int, database_url: str | None) -> dict:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            "load_average_1_5_15_min": [round(x, 2) for x in os.getloadavg()],
         },
         "data": {
             "products": Product.objects.count(),
