@@ -42,6 +42,18 @@ class Titled(models.Model):
         return self.title()
 
 
+class Described:
+    """Mixin for models with ``description_en`` and ``description_ru``, read in the reader's language."""
+
+    def description(self) -> str:
+        first, second = (
+            (self.description_ru, self.description_en)
+            if _russian()
+            else (self.description_en, self.description_ru)
+        )
+        return first or second
+
+
 def _title_fields(max_length: int = 300) -> tuple[models.CharField, models.CharField]:
     return (
         models.CharField(_("title (English)"), max_length=max_length, blank=True),
@@ -70,7 +82,7 @@ class StoppingRule(models.TextChoices):
     EITHER = "either", _("When the panel reaches consensus or the answers are stable")
 
 
-class Survey(Titled, AuditedModel):
+class Survey(Titled, Described, AuditedModel):
     """A Delphi survey run by a cluster's management."""
 
     cluster = models.ForeignKey(
@@ -129,14 +141,6 @@ class Survey(Titled, AuditedModel):
 
     def get_stopping_rule_display(self) -> str:
         return choice_label(StoppingRule, self.stopping_rule)
-
-    def description(self) -> str:
-        first, second = (
-            (self.description_ru, self.description_en)
-            if _russian()
-            else (self.description_en, self.description_ru)
-        )
-        return first or second
 
 
 class Panelist(AuditedModel):
@@ -526,7 +530,7 @@ class Layer(models.TextChoices):
     RESOURCE = "resource", _("Resources and competences")
 
 
-class Roadmap(Titled, AuditedModel):
+class Roadmap(Titled, Described, AuditedModel):
     """A technology roadmap of a cluster over the years ``start_year`` .. ``end_year``."""
 
     cluster = models.ForeignKey(
@@ -558,14 +562,6 @@ class Roadmap(Titled, AuditedModel):
                 condition=Q(end_year__gte=models.F("start_year")), name="roadmap_years_increase"
             ),
         ]
-
-    def description(self) -> str:
-        first, second = (
-            (self.description_ru, self.description_en)
-            if _russian()
-            else (self.description_en, self.description_ru)
-        )
-        return first or second
 
 
 class RoadmapNode(Titled, AuditedModel):
