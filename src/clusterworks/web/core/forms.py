@@ -1,5 +1,9 @@
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .throttling import is_locked_out
@@ -37,3 +41,16 @@ class AuditFilterForm(forms.Form):
             ((label, str(m._meta.verbose_name_plural)) for label, m in models.items()), key=lambda c: c[1]
         )
         self.fields["model"].choices = [("", _("All types")), *choices]
+
+
+def add_service_errors(
+    form: Any, error: ValidationError, *, aliases: Mapping[str, str] | None = None
+) -> None:
+    """Show a service's validation errors on ``form``: on the field when the form has it (``aliases``
+    maps a service's argument names to the form's fields), else as errors of the whole form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            name = (aliases or {}).get(name, name)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

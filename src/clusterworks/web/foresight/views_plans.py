@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clusterworks.web.core.forms import add_service_errors
 from clusterworks.web.core.permissions import check, require
 from clusterworks.web.registry.models import Cluster
 
@@ -46,15 +47,6 @@ from .models import (
     RoadmapLink,
     RoadmapNode,
 )
-
-
-def _service_errors(form, error: ValidationError) -> None:
-    """Show a service's validation errors on the form (field errors where the field is on the form)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _creatable_clusters(user) -> Any:
@@ -101,7 +93,7 @@ def exercise_create(request):
                 actor=request.user, cluster=cluster, data=form.service_data()
             )
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The priority exercise is created: now add its criteria and candidates.")
@@ -274,7 +266,7 @@ def exercise_edit(request, key):
         try:
             priorities.exercise_update(actor=request.user, exercise=exercise, data=form.service_data())
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The priority exercise is saved."))
             return redirect("foresight-exercise-edit", exercise.key)
@@ -307,7 +299,7 @@ def _criterion_form_page(request, exercise: PriorityExercise, criterion: Criteri
             else:
                 priorities.criterion_update(actor=request.user, criterion=criterion, data=form.service_data())
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The criterion is saved."))
             return redirect("foresight-exercise-edit", exercise.key)
@@ -351,7 +343,7 @@ def _candidate_form_page(request, exercise: PriorityExercise, candidate: Candida
                     actor=request.user, candidate=candidate, data=form.service_data(), competences=competences
                 )
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The candidate is saved."))
             return redirect("foresight-exercise-edit", exercise.key)
@@ -395,7 +387,7 @@ def exercise_scores_edit(request, key):
         try:
             count = priorities.scores_set(actor=request.user, exercise=exercise, values=form.values())
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(count)d scores are saved.") % {"count": count})
             return redirect("foresight-exercise-scores", exercise.key)
@@ -445,7 +437,7 @@ def roadmap_create(request):
         try:
             roadmap = roadmaps.roadmap_create(actor=request.user, cluster=cluster, data=form.service_data())
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The roadmap is created: now add its nodes and links."))
             return redirect("foresight-roadmap-edit", roadmap.key)
@@ -585,7 +577,7 @@ def roadmap_edit(request, key):
         try:
             roadmaps.roadmap_update(actor=request.user, roadmap=roadmap, data=form.service_data())
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The roadmap is saved."))
             return redirect("foresight-roadmap-edit", roadmap.key)
@@ -624,7 +616,7 @@ def _node_form_page(request, roadmap: Roadmap, node: RoadmapNode | None):
                     actor=request.user, node=node, data=form.service_data(), competences=competences
                 )
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The node is saved."))
             return redirect("foresight-roadmap-edit", roadmap.key)
@@ -659,7 +651,7 @@ def link_create(request, key):
                 target=link_form.cleaned_data["target"],
             )
         except ValidationError as error:
-            _service_errors(link_form, error)
+            add_service_errors(link_form, error)
         else:
             messages.success(request, _("The link is added."))
             return redirect("foresight-roadmap-edit", roadmap.key)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from clusterworks.web.core.forms import add_service_errors
 from clusterworks.web.core.permissions import check, require
 
 from . import charts_surveys, responses_io, results, selectors, surveys
@@ -68,17 +69,6 @@ def _item(question: Question, key: str) -> Item:
 
 def _site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
-
-
-def _service_errors(form, error: ValidationError, rename: dict[str, str] | None = None) -> None:
-    """Show a service's validation errors on the form (on the field when the form has it; ``rename``
-    maps the service's argument names to the form's fields)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            field = (rename or {}).get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _error_messages(request, error: ValidationError) -> None:
@@ -146,7 +136,7 @@ def survey_create(request):
                 actor=request.user, cluster=form.cleaned_data["cluster"], data=form.service_data()
             )
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The survey is created. Add its questions next."))
             return redirect("foresight-survey-questions", survey.key)
@@ -216,7 +206,7 @@ def survey_edit(request, key):
                 cluster=form.cleaned_data["cluster"],
             )
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The survey is saved."))
             return redirect("foresight-survey-detail", survey.key)
@@ -303,7 +293,7 @@ def question_create(request, key):
                 items=form.cleaned_data["items"],
             )
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Question %(key)s is added.") % {"key": question.key})
             return redirect("foresight-question-edit", survey.key, question.key)
@@ -326,7 +316,7 @@ def question_edit(request, key, question):
         try:
             surveys.question_update(actor=request.user, question=question, data=form.service_data())
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Question %(key)s is saved.") % {"key": question.key})
             return redirect("foresight-question-edit", survey.key, question.key)
@@ -393,7 +383,7 @@ def item_create(request, key, question):
         try:
             item = surveys.item_create(actor=request.user, question=question, data=form.cleaned_data)
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Item %(key)s is added.") % {"key": item.key})
             return redirect(reverse("foresight-question-edit", args=[survey.key, question.key]) + "#items")
@@ -419,7 +409,7 @@ def item_edit(request, key, question, item):
         try:
             surveys.item_update(actor=request.user, item=item, data=form.cleaned_data)
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Item %(key)s is saved.") % {"key": item.key})
             return redirect(reverse("foresight-question-edit", args=[survey.key, question.key]) + "#items")
@@ -466,7 +456,7 @@ def panel(request, key):
                 site_url=_site_url(request),
             )
         except ValidationError as error:
-            _service_errors(form, error, rename={"user": "login"})
+            add_service_errors(form, error, aliases={"user": "login"})
         else:
             params = {"user": panelist.user, "code": panelist.code}
             if panelist.invited_at:
@@ -553,7 +543,7 @@ def rounds(request, key):
                 actor=request.user, survey=survey, deadline=form.cleaned_data["deadline"]
             )
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Round %(number)d is planned.") % {"number": new.number})
             return redirect("foresight-rounds", survey.key)
@@ -713,7 +703,7 @@ def responses(request, key):
                     dry_run=form.cleaned_data["dry_run"],
                 )
             except ValidationError as error:
-                _service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 if report.ok and not report.dry_run:
                     messages.success(

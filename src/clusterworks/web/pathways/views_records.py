@@ -25,6 +25,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from clusterworks.web.core.forms import add_service_errors
 from clusterworks.web.core.permissions import check, require
 from clusterworks.web.core.roles import Role
 from clusterworks.web.registry.models import Cluster
@@ -45,17 +46,6 @@ from .models import Barrier, GateEvent, Product, ProductDocument, ProductPartici
 
 #: problems of an import shown on the page at most
 MAX_SHOWN = 500
-
-
-def _service_errors(form: Any, error: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's validation errors on the form (on the field when the form has it)."""
-    aliases = aliases or {}
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            name = aliases.get(name, name)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _product(key: str) -> Product:
@@ -94,7 +84,7 @@ def product_create(request):
                 participants=[(developer, "developer")] if developer else [],
             )
         except ValidationError as error:
-            _service_errors(form, error, aliases={"participants": "developer", "catalogue": "started_on"})
+            add_service_errors(form, error, aliases={"participants": "developer", "catalogue": "started_on"})
         else:
             messages.success(
                 request,
@@ -115,7 +105,7 @@ def product_edit(request, key):
         try:
             services.product_update(actor=request.user, product=product, data=form.service_data())
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The product's record is saved."))
             return redirect(_product_url(product))
@@ -138,7 +128,7 @@ def consortium(request, key):
                 role=form.cleaned_data["role"],
             )
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -193,7 +183,7 @@ def event_create(request, key):
                 decision=data["decision"], reference=data["reference"], note=data["note"],
             )  # fmt: skip
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -270,7 +260,7 @@ def documents(request, key):
                     title=form.cleaned_data["title"], file=form.cleaned_data["file"],
                 )  # fmt: skip
             except ValidationError as error:
-                _service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("“%(title)s” is stored.") % {"title": document.title})
                 return redirect("pathways-documents", key=product.key)
@@ -368,7 +358,7 @@ def _import(
     try:
         return services.events_import(actor=request.user, cluster=cluster, file=upload, dry_run=dry_run)
     except ValidationError as error:
-        _service_errors(form, error)
+        add_service_errors(form, error)
         return None
 
 
@@ -410,7 +400,7 @@ def barrier_create(request):
                 agencies=form.cleaned_data["agencies"],
             )  # fmt: skip
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The barrier is raised; the cluster's management will take it up."))
             return redirect(_barrier_url(barrier))
@@ -435,7 +425,7 @@ def barrier_edit(request, pk):
                 agencies=form.cleaned_data["agencies"],
             )  # fmt: skip
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The barrier is saved."))
             return redirect(_barrier_url(barrier))
@@ -500,7 +490,7 @@ def barrier_action(request, pk, action):
             else:
                 services.barrier_reopen(actor=request.user, barrier=barrier)
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
             barrier.refresh_from_db()
         else:
             messages.success(

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from clusterworks.web.core.forms import add_service_errors
 from clusterworks.web.core.page_cache import cached_fragment
 from clusterworks.web.core.permissions import check, require
 
@@ -50,15 +51,6 @@ def name_coordinators(clusters) -> None:
     """Set ``coordinator_name`` in the active language on clusters from ``selectors.cluster_list``."""
     for cluster in clusters:
         cluster.coordinator_name = _in_language(cluster.coordinator_name_en, cluster.coordinator_name_ru)
-
-
-def _service_errors(form, error: ValidationError) -> None:
-    """Show a service's validation errors on the form (field errors where the field is on the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- clusters ----------------------------------------------------------------------------------------
@@ -135,7 +127,7 @@ def cluster_edit(request, key):
                 specialisations=form.cleaned_data["specialisations"],
             )
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The cluster's profile is saved."))
             return redirect(cluster)
@@ -163,7 +155,7 @@ def membership_add(request, key):
                 joined=data["joined"],
             )  # fmt: skip
         except ValidationError as error:
-            _service_errors(existing_form, error)
+            add_service_errors(existing_form, error)
         else:
             return _added(request, membership)
     if action == "new":
@@ -179,7 +171,7 @@ def membership_add(request, key):
                         role=new_form.cleaned_data["role"], joined=new_form.cleaned_data["joined"],
                     )  # fmt: skip
             except ValidationError as error:
-                _service_errors(new_form, error)
+                add_service_errors(new_form, error)
             else:
                 return _added(request, membership)
 
@@ -229,7 +221,7 @@ def membership_edit(request, key, pk):
                 joined=form.cleaned_data["joined"], left=form.cleaned_data["left"],
             )  # fmt: skip
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             if membership.left is not None:
                 text = _("The membership of %(organisation)s ended on %(date)s.")
@@ -313,7 +305,7 @@ def organisation_create(request):
                 actor=request.user, data=form.service_data(), competences=form.cleaned_data["competences"]
             )
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(organisation)s is registered.") % {"organisation": organisation})
             return redirect(organisation)
@@ -333,7 +325,7 @@ def organisation_edit(request, key):
                 competences=form.cleaned_data["competences"],
             )
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The organisation's profile is saved."))
             return redirect(organisation)
