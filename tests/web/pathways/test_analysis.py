@@ -32,6 +32,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 
 from clusterworks.web.core.roles import Role
 from clusterworks.web.pathways import analysis
@@ -161,9 +162,9 @@ def world():
     return build_world()
 
 
-def test_the_pipeline_is_read_in_five_queries(world, django_assert_num_queries):
-    # products, gates, agencies, consortium leads, events
-    with django_assert_num_queries(5):
+def test_the_pipeline_is_read_in_six_queries(world, django_assert_num_queries):
+    # products, gates, agencies, consortium leads, the leads' names, events
+    with django_assert_num_queries(6):
         pipeline = analysis.cluster_pipeline(cluster=world["cluster"])
     assert [p.key for p in pipeline.products] == ["antibody", "scanner", "sensor", "vaccine"]  # by name
     assert {e.product for e in pipeline.events} == {"antibody", "scanner", "sensor"}
@@ -175,9 +176,13 @@ def test_the_lead_is_the_developer_not_the_first_participant(world):
     pipeline = analysis.cluster_pipeline(cluster=world["cluster"])
     # the clinical site joined first, the developer leads
     developer = ProductParticipant.objects.get(product=world["products"]["sensor"], role="developer")
-    assert pipeline.leads[world["products"]["sensor"].pk] == str(developer.organisation)
+    assert pipeline.lead(world["products"]["sensor"].pk) == str(developer.organisation)
     site = ProductParticipant.objects.get(product=world["products"]["sensor"], role="clinical_site")
     assert str(site.organisation) != str(developer.organisation)
+    # in Russian the Russian name, from the same pipeline (it is kept across languages)
+    with translation.override("ru"):
+        assert pipeline.lead(world["products"]["sensor"].pk) == developer.organisation.name_ru
+    assert developer.organisation.name_ru != developer.organisation.name_en
 
 
 def test_a_class_that_skips_a_gate_gets_its_own_variant_of_the_catalogue(world):

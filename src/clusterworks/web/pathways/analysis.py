@@ -1,11 +1,17 @@
 """A cluster's pipeline in the terms of the analytics library, read in a fixed number of queries.
 
 :func:`cluster_pipeline` reads the products of a cluster (all of them, or those of a given queryset),
-their catalogues' gates with the agencies, every gate event and the consortium leads: five queries
-however many products there are, never one per product. It turns the rows into the inputs of
-``clusterworks.analytics.pathways`` (:class:`ProductSpec`, :class:`Event`, :class:`GateSpec` by
+their catalogues' gates with the agencies, every gate event and the consortium leads with their
+names: six queries however many products there are, never one per product. It turns the rows into
+the inputs of ``clusterworks.analytics.pathways`` (:class:`ProductSpec`, :class:`Event`, :class:`GateSpec` by
 catalogue). :func:`pipeline_analysis` runs :func:`~clusterworks.analytics.pathways.pathway_report` on
-them. Nothing is cached: every call reads the database afresh.
+them. :func:`analysed_pipeline` keeps a cluster's whole pipeline and its analysis in memory, per
+process, until the data change (the data version that every audited write increases, see
+``core/page_cache.py``) or the day does: the board, the bottlenecks, the report and the forecasts then
+cost one query instead of reading a hundred thousand events again.
+
+Working days follow :func:`working_calendar`: the bundled Russian calendar, extended by the CSV file
+named in the ``PATHWAYS_CALENDAR`` setting (a government decree on the next year's transfers, say).
 
 Gates that apply to some risk classes only (``Gate.device_classes``) make a catalogue differ between
 products. A product whose class skips a gate gets its own variant of the catalogue (key
@@ -18,12 +24,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
+import functools
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from clusterworks.analytics.pathways import (
     Event,
@@ -31,13 +41,16 @@ from clusterworks.analytics.pathways import (
     InvalidEvents,
     PathwayReport,
     ProductSpec,
+    WorkingCalendar,
     agency_statistics,
     bottlenecks,
     gate_statistics,
+    load_calendar,
     pathway_report,
     russian_calendar,
     trl_funnel,
 )
+from clusterworks.web.core.page_cache import data_version
 from clusterworks.web.registry.models import Cluster
 
 from .models import Agency, Gate, GateEvent, ParticipantRole, Product, ProductParticipant
@@ -53,7 +66,8 @@ class ClusterPipeline:
 
     ``products`` are ORM rows (with their catalogue), ``gates`` the gates of each catalogue (by id, in
     order, agency loaded), ``agencies`` every agency by key, ``leads`` the consortium lead of each
-    product (its first developer, else its first participant) by product id. ``specs``, ``events``
+    product (its first developer, else its first participant) by product id, as its names in English
+    and Russian (:meth:`lead` gives the reader's). ``specs``, ``events``
     and ``gates_by_catalogue`` are the analytics' inputs; ``catalogue_of`` maps a product key to its
     analytics catalogue key and ``real_catalogue`` a variant's key to its catalogue's key.
     """
@@ -62,12 +76,25 @@ class ClusterPipeline:
     products: list[Product]
     gates: dict[int, list[Gate]]
     agencies: dict[str, Agency]
-    leads: dict[int, str]
+    leads: dict[int, tuple[str, str]]
     specs: list[ProductSpec] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     gates_by_catalogue: dict[str, dict[str, GateSpec]] = field(default_factory=dict)
     catalogue_of: dict[str, str] = field(default_factory=dict)
     real_catalogue: dict[str, str] = field(default_factory=dict)
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()``, once per pipeline and ``key``: what pages derive from a kept pipeline (the
+        board's cards in one language, say) is kept with it, and goes when it goes."""
+        memos = self.__dict__.setdefault("_memos", {})
+        if key not in memos:
+            memos[key] = compute()
+        return memos[key]
+
+    def lead(self, product_id: int) -> str:
+        """The name of the product's consortium lead in the reader's language (else the other one)."""
+        english, russian = self.leads.get(product_id, ("", ""))
+        return russian if (get_language() or "en").startswith("ru") else english
 
     def product(self, key: str) -> Product:
         return self._by_key()[key]
@@ -92,28 +119,36 @@ class ClusterPipeline:
         return cached
 
 
-def _lead_names(product_ids: Iterable[int]) -> dict[int, str]:
-    """The consortium lead's name per product: its first developer, else its first participant."""
-    leads: dict[int, tuple[bool, str]] = {}
+def _lead_names(product_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """The consortium lead's name per product, in English and in Russian (its short name in both when
+    it has one): its first developer, else its first participant.
+
+    Read as values, not model instances: a large pipeline has tens of thousands of participants."""
+    from clusterworks.web.registry.models import Organisation
+
+    leads: dict[int, tuple[bool, int]] = {}
     rows = (
         ProductParticipant.objects.filter(product_id__in=product_ids)
-        .select_related("organisation")
-        .only(
-            "product_id", "role", "organisation__name_en", "organisation__name_ru", "organisation__short_name"
-        )
         .order_by("product_id", "pk")
+        .values_list("product_id", "role", "organisation_id")
     )
-    for row in rows:
-        developer = row.role == ParticipantRole.DEVELOPER
-        known = leads.get(row.product_id)
+    for product_id, role, organisation_id in rows.iterator(chunk_size=5000):
+        developer = role == ParticipantRole.DEVELOPER
+        known = leads.get(product_id)
         if known is None or (developer and not known[0]):
-            name = row.organisation.short_name or str(row.organisation)
-            leads[row.product_id] = (developer, name)
-    return {product_id: name for product_id, (_developer, name) in leads.items()}
+            leads[product_id] = (developer, organisation_id)
+    wanted = {organisation_id for _developer, organisation_id in leads.values()}
+    names = {
+        pk: (short, short) if short else (name_en or name_ru, name_ru or name_en)
+        for pk, short, name_en, name_ru in Organisation.objects.filter(pk__in=wanted).values_list(
+            "pk", "short_name", "name_en", "name_ru"
+        )
+    }
+    return {product: names.get(organisation, ("", "")) for product, (_dev, organisation) in leads.items()}
 
 
 def cluster_pipeline(*, cluster: Cluster, products: QuerySet[Product] | None = None) -> ClusterPipeline:
-    """The pipeline of ``cluster``: its products (or those of ``products`` in it), in five queries.
+    """The pipeline of ``cluster``: its products (or those of ``products`` in it), in six queries.
 
     Withdrawn products are left out (``Product.withdrawn_on``).
     """
@@ -228,7 +263,7 @@ def pipeline_analysis(pipeline: ClusterPipeline, *, today: dt.date, min_days: in
     """Run the report on ``pipeline``. Products whose events break the rules (data recorded before the
     rules were checked, or changed under them) are set aside with their problems, and the report is
     run on the others."""
-    calendar = russian_calendar()
+    calendar = working_calendar()
     invalid: dict[str, list[str]] = {}
     specs, events = list(pipeline.specs), list(pipeline.events)
     for _attempt in range(MAX_RETRIES + 1):
@@ -265,6 +300,78 @@ def pipeline_analysis(pipeline: ClusterPipeline, *, today: dt.date, min_days: in
         bottlenecks=report.bottlenecks,
         invalid=invalid,
     )
+
+
+_kept: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def kept(
+    kind: str, cluster: Cluster, today: dt.date, compute: Callable[[], Any], *, only_if_kept: bool = False
+) -> Any:
+    """``compute()`` for ``cluster`` on ``today``, kept until the data change.
+
+    Kept in this process's memory for the ``PATHWAYS_ANALYSIS_CACHE`` most recently used entries (0:
+    nothing is kept). Every audited write increases the data version, part of the key, so an entry is
+    never served after a change to the products, their events, consortia, catalogues or organisations;
+    a new day gives a new key too, as the clocks run on. Entries of older versions of the same cluster
+    are dropped when a new one is kept. With ``only_if_kept`` nothing is computed: None unless kept.
+    What is returned is shared: callers must not change it.
+    """
+    size = settings.PATHWAYS_ANALYSIS_CACHE
+    if not size:
+        return None if only_if_kept else compute()
+    key = (kind, cluster.pk, data_version(), today)
+    with _kept_lock:
+        value = _kept.get(key)
+        if value is not None:
+            _kept.move_to_end(key)
+            return value
+    if only_if_kept:
+        return None
+    # computed outside the lock: two requests may both compute it once, rather than queue behind it
+    value = compute()
+    with _kept_lock:
+        _kept[key] = value
+        for stale in [k for k in _kept if k[:2] == key[:2] and k != key]:
+            del _kept[stale]
+        while len(_kept) > size:
+            _kept.popitem(last=False)
+    return value
+
+
+def _analysed(cluster: Cluster, today: dt.date) -> tuple[ClusterPipeline, PipelineAnalysis]:
+    pipeline = cluster_pipeline(cluster=cluster)
+    return pipeline, pipeline_analysis(pipeline, today=today)
+
+
+def analysed_pipeline(*, cluster: Cluster, today: dt.date) -> tuple[ClusterPipeline, PipelineAnalysis]:
+    """The whole pipeline of ``cluster`` and its analysis on ``today``, computed once per data version
+    (:func:`kept`). Callers must not change what they get: it is shared."""
+    return kept("pipeline", cluster, today, lambda: _analysed(cluster, today))
+
+
+def kept_pipeline(*, cluster: Cluster, today: dt.date) -> tuple[ClusterPipeline, PipelineAnalysis] | None:
+    """:func:`analysed_pipeline` if it is kept already, else None (nothing is computed)."""
+    return kept("pipeline", cluster, today, lambda: None, only_if_kept=True)
+
+
+def forget_analyses() -> None:
+    """Drop every kept analysis (tests, whose rolled-back databases reuse data versions)."""
+    with _kept_lock:
+        _kept.clear()
+
+
+@functools.cache
+def _calendar_from(path: str) -> WorkingCalendar:
+    return load_calendar(path) if path else russian_calendar()
+
+
+def working_calendar() -> WorkingCalendar:
+    """The working-day calendar of the clocks: the bundled Russian one, extended by the CSV file named
+    in the ``PATHWAYS_CALENDAR`` setting (``date, kind[, source]``; see
+    :func:`clusterworks.analytics.pathways.load_calendar`). A system check reports a bad file at start."""
+    return _calendar_from(str(settings.PATHWAYS_CALENDAR or ""))
 
 
 def funnel_of(report: PathwayReport, keys: Iterable[str]) -> Any:

@@ -8,4 +8,4 @@ class PathwaysConfig(AppConfig):
     verbose_name = _("Product pathways")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the pathways permission predicates)
+        from . import checks, permissions  # noqa: F401  (register the system checks and the predicates)

@@ -391,8 +391,7 @@ def ministry_report(*, cluster: Cluster, barriers: QuerySet[Barrier], today: dt.
     """The report on ``cluster``'s pipeline on ``today``: the pipeline by stage, bottlenecks by agency
     and by gate, the products stuck now, the open barriers and the escalations (of ``barriers``, those
     the reader may see)."""
-    pipeline = pipeline_analysis_module.cluster_pipeline(cluster=cluster)
-    result = pipeline_analysis_module.pipeline_analysis(pipeline, today=today)
+    pipeline, result = pipeline_analysis_module.analysed_pipeline(cluster=cluster, today=today)
     own = barriers.filter(cluster=cluster)
     open_barriers, escalations = barrier_tables(own, today=today)
     tables = (

@@ -162,13 +162,15 @@ def product_events(product: Product) -> list[Event]:
 
 def product_clocks(product: Product, *, today: dt.date) -> tuple[GateClock, ...]:
     """The statutory clock of each attempt at each of the product's gates on ``today``, counted on the
-    Russian working-day calendar."""
-    from clusterworks.analytics.pathways import gate_clocks, russian_calendar
+    working-day calendar (:func:`.analysis.working_calendar`)."""
+    from clusterworks.analytics.pathways import gate_clocks
+
+    from .analysis import working_calendar
 
     return gate_clocks(
         product_events(product),
         product_gate_specs(product),
-        calendar=russian_calendar(),
+        calendar=working_calendar(),
         today=today,
         catalogue=product.catalogue.key,
     )

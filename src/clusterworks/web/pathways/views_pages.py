@@ -23,8 +23,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from clusterworks.analytics.pathways import InvalidEvents, forecast_time_to_market, gate_clocks
 from clusterworks.web.core.models import AuditEvent
@@ -324,7 +324,14 @@ class BoardFilterForm(FastWidgetsMixin, forms.Form):
 
 
 def product_cards(pipeline, result, *, today: dt.date) -> list[dict[str, Any]]:
-    """A card per product of the analysis: where it stands, for how long, against which clock."""
+    """A card per product of the analysis: where it stands, for how long, against which clock.
+
+    Kept with the pipeline per language (:meth:`.analysis.ClusterPipeline.memo`): the cards are shared,
+    and callers must not change them."""
+    return pipeline.memo(("cards", get_language(), today), lambda: _cards(pipeline, result, today=today))
+
+
+def _cards(pipeline, result, *, today: dt.date) -> list[dict[str, Any]]:
     report = result.report
     names = agency_names(pipeline)
     last_clock = {}
@@ -371,9 +378,10 @@ def product_cards(pipeline, result, *, today: dt.date) -> list[dict[str, Any]]:
                     min(clock.clock_used / clock.statutory, 1.0) if clock and clock.statutory else None
                 ),
                 "overdue": bool(clock and clock.overdue),
-                "lead": pipeline.leads.get(product.pk, ""),
+                "lead": pipeline.lead(product.pk),
             }
         )
+        cards[-1]["meter"] = _meter(cards[-1]["clock_share"], cards[-1]["overdue"])
     return cards
 
 
@@ -394,12 +402,16 @@ def _meter(share: float | None, overdue: bool) -> str:
 def board(request):
 
     cluster, can_report = _chosen_cluster(request, need_report=False)
-    products = None if can_report else selectors.products_visible_to(request.user)
-    pipeline = analysis.cluster_pipeline(cluster=cluster, products=products)
+    today = _today()
+    if can_report:
+        pipeline, result = analysis.analysed_pipeline(cluster=cluster, today=today)
+    else:  # the products of the reader's consortia only
+        pipeline = analysis.cluster_pipeline(
+            cluster=cluster, products=selectors.products_visible_to(request.user)
+        )
+        result = analysis.pipeline_analysis(pipeline, today=today)
     form = BoardFilterForm(request.GET or None, agencies=agency_names(pipeline))
     chosen = form.values() if request.GET else {}
-    today = _today()
-    result = analysis.pipeline_analysis(pipeline, today=today)
     cards = product_cards(pipeline, result, today=today)
     if chosen.get("type"):
         cards = [c for c in cards if c["product"].type == chosen["type"]]
@@ -411,8 +423,6 @@ def board(request):
             (c for c in cards if c["stage"] == stage),
             key=lambda c: (not c["overdue"], -c["days"], str(c["product"])),
         )
-        for card in own[:CARDS_PER_COLUMN]:
-            card["meter"] = _meter(card["clock_share"], card["overdue"])
         columns.append(
             {"stage": stage, "label": label, "count": len(own), "cards": own[:CARDS_PER_COLUMN],
              "more": max(len(own) - CARDS_PER_COLUMN, 0)}
@@ -475,29 +485,54 @@ def timeline_rows(gates, clocks, *, today: dt.date) -> list[Any]:
     return rows
 
 
+def _forecast_history(product, *, today: dt.date) -> tuple[Any, ...]:
+    """The recorded attempts of the :data:`FORECAST_PEERS` products of the product's cluster under its
+    catalogue that started last (recent practice rather than the whole past).
+
+    Taken from the cluster's kept analysis when there is one; else only those products are analysed,
+    and their attempts kept until the data change (:func:`.analysis.kept`)."""
+    whole = analysis.kept_pipeline(cluster=product.cluster, today=today)
+    if whole is not None:
+        pipeline, result = whole
+
+        def from_whole() -> tuple[Any, ...]:
+            peers = sorted(
+                (p for p in pipeline.products if p.catalogue_id == product.catalogue_id),
+                key=lambda p: (p.started_on, p.pk),
+                reverse=True,
+            )[:FORECAST_PEERS]
+            keys = {p.key for p in peers}
+            return tuple(clock for clock in result.report.clocks if clock.product in keys)
+
+        return pipeline.memo(("forecast history", product.catalogue_id), from_whole)
+
+    def from_peers() -> tuple[Any, ...]:
+        recent = Product.objects.filter(
+            cluster_id=product.cluster_id, catalogue_id=product.catalogue_id
+        ).order_by("-started_on", "-pk")
+        peers = analysis.cluster_pipeline(
+            cluster=product.cluster,
+            products=Product.objects.filter(pk__in=recent.values_list("pk", flat=True)[:FORECAST_PEERS]),
+        )
+        return analysis.pipeline_analysis(peers, today=today).report.clocks
+
+    return analysis.kept(f"forecast history {product.catalogue_id}", product.cluster, today, from_peers)
+
+
 def _forecast(product, gates, events, *, today: dt.date) -> dict[str, Any] | None:
     """The Monte Carlo forecast of the product's time to market, from the recorded attempts of the
     products of its cluster under the same catalogue (the :data:`FORECAST_PEERS` latest to start)."""
 
     if not gates:
         return None
-    recent = Product.objects.filter(
-        cluster_id=product.cluster_id, catalogue_id=product.catalogue_id
-    ).order_by("-started_on", "-pk")
-    peers = analysis.cluster_pipeline(
-        cluster=product.cluster,
-        products=Product.objects.filter(
-            pk__in=[*recent.values_list("pk", flat=True)[:FORECAST_PEERS], product.pk]
-        ),
-    )
-    history = analysis.pipeline_analysis(peers, today=today).report.clocks
+    history = _forecast_history(product, today=today)
     specs = {gate.key: selectors.gate_spec(gate) for gate in gates}
     forecast = forecast_time_to_market(
         product=product.key,
         events=events,
         gates=specs,
         history=history,
-        calendar=analysis.russian_calendar(),
+        calendar=analysis.working_calendar(),
         today=today,
         draws=FORECAST_DRAWS,
         seed=FORECAST_SEED,
@@ -556,7 +591,7 @@ def product_detail(request, key):
     specs = {gate.key: selectors.gate_spec(gate) for gate in gates}
     problems: list[str] = []
     try:
-        clocks = gate_clocks(events, specs, calendar=analysis.russian_calendar(), today=today)
+        clocks = gate_clocks(events, specs, calendar=analysis.working_calendar(), today=today)
     except InvalidEvents as error:
         problems, clocks = error.lines(), ()
     gate_by_key = {gate.key: gate for gate in gates}
@@ -652,8 +687,7 @@ def bottlenecks(request):
 
     cluster, _can_report = _chosen_cluster(request, need_report=True)
     today = _today()
-    pipeline = analysis.cluster_pipeline(cluster=cluster)
-    result = analysis.pipeline_analysis(pipeline, today=today)
+    pipeline, result = analysis.analysed_pipeline(cluster=cluster, today=today)
     context = {
         "cluster": cluster,
         "clusters": [

@@ -37,6 +37,8 @@ ENV_SETTINGS: dict[str, str] = {
     "SECURE_HSTS_SECONDS": "Production: HSTS max-age in seconds (default 31536000).",
     "CLUSTERWORKS_DEBUG": "Local only: 1 shows Django's debug pages (never in production).",
     "PAGE_CACHE_SECONDS": "How long cached public pages and fragments live (default 300; 0 = off).",
+    "PATHWAYS_ANALYSIS_CACHE": "Pipeline analyses a process keeps until data change (default 16; 0 = none).",
+    "PATHWAYS_CALENDAR": "CSV file (date, kind, source) extending the bundled Russian working-day calendar.",
 }
 
 
@@ -198,6 +200,10 @@ PAGE_CACHE_PATHS = [r"^/$", r"^/clusters/", r"^/organisations/"]
 #: public API resources: the same answer for every caller, cached for all with valid credentials
 PAGE_CACHE_SHARED_PATHS = [r"^/api/v1/(clusters|organisations|regions|competences)(/|$)"]
 PAGE_CACHE_CREDENTIALS_CHECK = "clusterworks.web.api.auth.credentials_are_valid"
+#: pathways: how many pipeline analyses (a cluster's, or the forecasts' history) a process keeps
+PATHWAYS_ANALYSIS_CACHE = int(env("PATHWAYS_ANALYSIS_CACHE", "16") or 0)
+#: pathways: a calendar file extending the bundled Russian working-day calendar ("" = none)
+PATHWAYS_CALENDAR = env("PATHWAYS_CALENDAR", "") or ""
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
