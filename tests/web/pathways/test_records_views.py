@@ -171,7 +171,9 @@ def test_the_product_form_shows_the_services_errors_on_the_fields(client, world)
         },
     )
     assert response.status_code == 200
-    assert "A medical device needs a risk class" in response.content.decode()
+    assert "A medical device (an in-vitro diagnostic and medical software too) needs a risk class" in (
+        response.content.decode()
+    )
     assert not Product.objects.filter(key="stent").exists()
 
 

@@ -86,7 +86,7 @@ def test_an_explicit_catalogue_must_be_of_the_products_type(world):
 
 def test_no_catalogue_in_force_names_the_date_and_the_versions(world):
     with pytest.raises(ValidationError) as raised:
-        _create(world, type="diagnostic", risk_class="", started_on=dt.date(2012, 6, 1))
+        _create(world, type="diagnostic", risk_class="2a", started_on=dt.date(2012, 6, 1))
     message = raised.value.message_dict["started_on"][0]
     assert "June 1, 2012" in message and "diagnostic-1416" in message and "diagnostic-1684" in message
     assert not Product.objects.filter(key="new-device").exists()
@@ -95,9 +95,17 @@ def test_no_catalogue_in_force_names_the_date_and_the_versions(world):
 @pytest.mark.parametrize(
     ("fields", "field", "fragment"),
     [
-        ({"risk_class": ""}, "risk_class", "A medical device needs a risk class"),
+        (
+            {"risk_class": ""},
+            "risk_class",
+            "A medical device (an in-vitro diagnostic and medical software too)",
+        ),
+        # in-vitro diagnostics and medical software are medical devices too (323-FZ, art. 38)
+        ({"type": "diagnostic", "risk_class": ""}, "risk_class", "needs a risk class"),
+        ({"type": "software", "risk_class": ""}, "risk_class", "needs a risk class"),
         ({"risk_class": "4"}, "risk_class", "“4” is not one of 1, 2a, 2b, 3"),
-        ({"type": "medicine", "risk_class": "2a"}, "risk_class", "Only medical devices have a risk class"),
+        ({"type": "medicine", "risk_class": "2a"}, "risk_class", "a product of type “Medicine” has none"),
+        ({"type": "service", "risk_class": "1"}, "risk_class", "a product of type “Service” has none"),
         ({"type": "gadget"}, "type", "“gadget” is not allowed; allowed: medicine, device"),
         ({"started_on": dt.date(2099, 1, 1)}, "started_on", "is in the future"),
         ({"trl": 10}, "trl", ""),
@@ -229,3 +237,20 @@ def test_product_events_are_untouched_by_refused_changes(world):
     with pytest.raises(ValidationError):
         services.product_update(actor=world.users["manager"], product=world.device, data={"risk_class": ""})
     assert list(GateEvent.objects.values_list("pk", flat=True)) == before
+
+
+@pytest.mark.parametrize("product_type", ["diagnostic", "software"])
+def test_diagnostics_and_software_are_registered_with_their_risk_class(world, product_type):
+    # MoH Order 4n of 06.06.2012 classifies in-vitro diagnostics and medical software as devices
+    product = _create(world, type=product_type, risk_class="2b", started_on=dt.date(2025, 5, 1))
+    product.refresh_from_db()
+    assert (product.type, product.risk_class) == (product_type, "2b")
+    assert product.catalogue.product_type == product_type
+
+
+def test_the_database_refuses_a_risk_class_on_a_medicine(world):
+    from django.db import IntegrityError, transaction
+
+    product = _create(world, type="diagnostic", risk_class="2a", started_on=dt.date(2025, 5, 1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Product.objects.filter(pk=product.pk).update(type="medicine")

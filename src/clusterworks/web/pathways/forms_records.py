@@ -119,7 +119,10 @@ class ProductForm(FastWidgetsMixin, forms.ModelForm):
         self.fields["trl"] = forms.TypedChoiceField(
             label=_("Technology readiness level"), choices=TRL_CHOICES, coerce=int
         )
-        self.fields["risk_class"].help_text = _("Medical devices only (MoH Order 4n of 06.06.2012).")
+        self.fields["risk_class"].help_text = _(
+            "Medical devices, in-vitro diagnostics and medical software (MoH Order 4n of 06.06.2012); "
+            "none for medicines and services."
+        )
         self.fields["started_on"].help_text = _(
             "The product follows the gate catalogue in force on this day for its type."
         )

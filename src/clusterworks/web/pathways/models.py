@@ -38,8 +38,14 @@ class ProductType(models.TextChoices):
     SERVICE = "service", _("Service")
 
 
+#: the product types that are medical devices under Federal Law 323-FZ, art. 38 (in-vitro diagnostics and
+#: software intended for medical use included), and so have a risk class
+DEVICE_TYPES = ("device", "diagnostic", "software")
+
+
 class RiskClass(models.TextChoices):
-    """Risk classes of medical devices in Russia (MoH Order 4n of 06.06.2012)."""
+    """Risk classes of medical devices in Russia (MoH Order 4n of 06.06.2012), in-vitro diagnostics and
+    medical software included."""
 
     CLASS_1 = "1", _("Class 1 (low risk)")
     CLASS_2A = "2a", _("Class 2a (medium risk)")
@@ -223,7 +229,8 @@ class Product(Localised, AuditedModel):
         constraints = [
             models.CheckConstraint(condition=~Q(name_ru="", name_en=""), name="product_has_a_name"),
             models.CheckConstraint(
-                condition=Q(type="device") | Q(risk_class=""), name="only_devices_have_a_risk_class"
+                condition=Q(type__in=DEVICE_TYPES) | Q(risk_class=""),
+                name="only_medical_devices_have_a_risk_class",
             ),
         ]
         indexes = [models.Index(fields=["cluster", "type"])]

@@ -34,10 +34,11 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from clusterworks.analytics.pathways import Event, InvalidEvents, check_events
 from clusterworks.web.core.audit import record_bulk
 from clusterworks.web.core.permissions import check, require
-from clusterworks.web.registry.models import Cluster, Organisation
+from clusterworks.web.registry.models import Cluster, Organisation, choice_label
 
 from . import selectors
 from .models import (
+    DEVICE_TYPES,
     Agency,
     Barrier,
     BarrierKind,
@@ -107,21 +108,26 @@ def _choice_error(field_name: str, value: Any, choices: Any) -> ValidationError:
 
 
 def _check_risk_class(product_type: str, risk_class: str) -> None:
-    if product_type == ProductType.DEVICE:
+    """Medical devices, in-vitro diagnostics and medical software (all medical devices under 323-FZ,
+    art. 38) need a risk class; medicines and services have none."""
+    if product_type in DEVICE_TYPES:
         if risk_class not in RiskClass.values:
             raise _invalid(
                 "risk_class",
-                _("A medical device needs a risk class; “%(value)s” is not one of %(allowed)s.")
+                _(
+                    "A medical device (an in-vitro diagnostic and medical software too) needs a risk "
+                    "class; “%(value)s” is not one of %(allowed)s."
+                )
                 % {"value": risk_class, "allowed": ", ".join(RiskClass.values)},
             )
     elif risk_class:
         raise _invalid(
             "risk_class",
             _(
-                "Only medical devices have a risk class; a product of type “%(type)s” has none, "
-                "not “%(value)s”."
+                "Only medical devices, in-vitro diagnostics and medical software have a risk class; "
+                "a product of type “%(type)s” has none, not “%(value)s”."
             )
-            % {"type": product_type, "value": risk_class},
+            % {"type": choice_label(ProductType, product_type), "value": risk_class},
         )
 
 
@@ -202,7 +208,8 @@ def product_create(
     """Register a product of ``cluster`` with its consortium (``(organisation, role)`` pairs).
 
     The product keeps the gate catalogue in force on ``started_on`` for its type (or ``catalogue``, which
-    must be of that type). A medical device needs a risk class; other products have none.
+    must be of that type). A medical device, in-vitro diagnostic or medical software needs a risk
+    class; other products have none.
     """
     require(actor, "product.create", cluster)
     product = Product(cluster=cluster)
