@@ -253,7 +253,25 @@ def test_the_product_page_lists_consortium_documents_and_barriers(client, world)
     assert "Record a gate event" in html  # the manager may change the product
     client.force_login(world["users"]["site"])
     html = client.get("/pathways/products/sensor/").content.decode()
-    assert "Record a gate event" not in html and "Queue at RZN" not in html  # may not see that barrier
+    # the clinical site does not change the product, but sees the barrier in its product's way
+    assert "Record a gate event" not in html and "Queue at RZN" in html
+
+
+def test_a_barrier_of_another_product_stays_hidden_from_a_consortium(client, world):
+    from tests.factories import BarrierFactory
+
+    theirs = BarrierFactory(cluster=world["cluster"], title="Licence backlog at Minpromtorg")
+    theirs.products.add(world["products"]["antibody"])  # not the site's or the developer's product
+    mine = BarrierFactory(cluster=world["cluster"], title="Queue at RZN")
+    mine.products.add(world["products"]["sensor"])
+    for who in ("developer", "site"):
+        client.force_login(world["users"][who])
+        listed = client.get("/pathways/barriers/").content.decode()
+        assert "Queue at RZN" in listed and "Licence backlog" not in listed
+        assert client.get(f"/pathways/barriers/{mine.pk}/").status_code == 200
+        refused = client.get(f"/pathways/barriers/{theirs.pk}/")
+        assert refused.status_code == 403
+        assert "the consortia of the products it concerns" in refused.content.decode()
 
 
 def test_broken_histories_are_shown_not_crashed_on(client, world):

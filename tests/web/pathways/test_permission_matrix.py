@@ -42,8 +42,8 @@ MATRIX = {
     "admin":                      (Y,    Y,       Y,       Y,     Y,     Y,       Y,       Y),
     "manager_of_cluster":         (Y,    Y,       Y,       Y,     Y,     Y,       Y,       N),
     "manager_of_other":           (N,    N,       N,       N,     N,     N,       N,       N),
-    "representative_of_developer": (Y,   Y,       Y,       N,     N,     Y,       N,       N),
-    "representative_of_site":     (Y,    N,       N,       N,     N,     N,       N,       N),
+    "representative_of_developer": (Y,   Y,       Y,       N,     Y,     Y,       N,       N),
+    "representative_of_site":     (Y,    N,       N,       N,     Y,     N,       N,       N),
     "representative_of_member":   (N,    Y,       N,       N,     Y,     Y,       N,       N),
     "representative_of_other":    (N,    N,       N,       N,     N,     N,       N,       N),
     "barrier_raiser":             (N,    N,       N,       N,     Y,     N,       N,       N),
@@ -77,6 +77,7 @@ def world(db):
         cluster=cluster, title="Queue at the testing lab", kind="agency_queue", raised_by=raiser,
         raised_for=member, raised_on=dt.date(2025, 6, 1),
     )  # fmt: skip
+    barrier.products.add(product)  # the consortium of the sensor sees it
     users = {
         "admin": user_with_role(Role.ADMIN),
         "manager_of_cluster": user_with_role(Role.CLUSTER_MANAGER, cluster=cluster),

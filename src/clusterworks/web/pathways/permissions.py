@@ -108,9 +108,24 @@ def can_view_barrier(user: Any, barrier: Barrier) -> Decision:
         return allow(_("analysts see every barrier"))
     if barrier.raised_by_id is not None and barrier.raised_by_id == user.pk:
         return allow(_("you raised this barrier"))
-    if barrier.raised_for_id is not None and barrier.raised_for_id in user.represented_organisation_ids():
+    organisations = user.represented_organisation_ids()
+    if barrier.raised_for_id is not None and barrier.raised_for_id in organisations:
         return allow(_("it was raised on behalf of your organisation"))
-    return deny(_("a barrier is visible to whoever raised it, the cluster's managers and analysts"))
+    if organisations and barrier.pk and barrier_concerns(barrier.pk, organisations):
+        return allow(_("it stands in the way of a product of your consortium"))
+    return deny(
+        _(
+            "a barrier is visible to whoever raised it, the consortia of the products it concerns, "
+            "the cluster's managers and analysts"
+        )
+    )
+
+
+def barrier_concerns(barrier_id: int, organisations: set[int]) -> bool:
+    """Whether the barrier is linked to a product in whose consortium one of ``organisations`` is."""
+    return Barrier.products.through.objects.filter(
+        barrier_id=barrier_id, product__participants__organisation_id__in=organisations
+    ).exists()
 
 
 @predicate("barrier.create")

@@ -49,17 +49,23 @@ def _consortium_products(organisation_ids: set[int]) -> QuerySet:
 
 
 def barriers_visible_to(user: Any) -> QuerySet[Barrier]:
-    """Barriers of the clusters the user manages, those the user raised or that were raised on behalf of
-    the user's organisations; every barrier for analysts and administrators."""
+    """Barriers of the clusters the user manages, those the user raised, that were raised on behalf of
+    the user's organisations or that concern a product in whose consortium one of them is; every
+    barrier for analysts and administrators (the ``barrier.view`` rule, as a query)."""
     if not is_authenticated(user):
         return Barrier.objects.none()
     queryset = Barrier.objects.select_related("cluster", "owner", "raised_for")
     if _sees_everything(user):
         return queryset
+    organisations = user.represented_organisation_ids()
+    concerning = Barrier.products.through.objects.filter(
+        product__participants__organisation_id__in=organisations
+    ).values("barrier_id")
     return queryset.filter(
         Q(cluster_id__in=user.managed_cluster_ids())
         | Q(raised_by=user)
-        | Q(raised_for_id__in=user.represented_organisation_ids())
+        | Q(raised_for_id__in=organisations)
+        | Q(pk__in=concerning)
     )
 
 
