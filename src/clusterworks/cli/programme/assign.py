@@ -1,114 +1,41 @@
 """``clusterworks programme assign``: reviewers for the applications of a call, exactly.
 
-Thin: reads the affinity and conflict CSV files (every bad value is reported with file, line, field,
-value and what is allowed, and then nothing is written), calls
-:func:`clusterworks.analytics.assignment.assign_reviewers` and writes OUT.csv through a temporary file
-renamed into place, so that the file appears only on success. The method is in
+Calls :func:`clusterworks.analytics.assignment.assign_reviewers`; the method is in
 docs/methods/assignment.md.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
-import operator
-import os
-import secrets
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import click
 
+from . import programme
+from .tables import (
+    LISTED,
+    InputError,
+    Table,
+    empty_value,
+    is_float,
+    number_text,
+    plural,
+    report_errors,
+    write_rows,
+)
+
 AFFINITY_COLUMNS = ("reviewer", "application", "affinity")
 CONFLICT_COLUMNS = ("reviewer", "application")
-_SHOWN_ERRORS = 100
-_LISTED = 20
-
-
-@click.group()
-def programme() -> None:
-    """Tools for a programme office running a competition (expert review of applications).
-
-    The method behind each command is documented in docs/methods/.
-    """
-
-
-@dataclass(frozen=True)
-class InputError:
-    file: str
-    line: int | None
-    field: str
-    value: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}, line {self.line}" if self.line is not None else self.file
-        return f"{where}, field '{self.field}': {self.message}" if self.field else f"{where}: {self.message}"
-
-
-class _Table:
-    """Rows of a CSV file as ``(line number, field, field, ...)`` in the order of ``required``."""
-
-    def __init__(self, path: Path, required: tuple[str, ...], errors: list[InputError]):
-        self.name = path.name
-        self.rows: list[tuple[Any, ...]] = []
-        self.ignored_columns: list[str] = []
-        self.ok = self._read(path, required, errors)
-
-    def _read(self, path: Path, required: tuple[str, ...], errors: list[InputError]) -> bool:
-        def fail(line: int | None, field: str, value: str, message: str) -> bool:
-            errors.append(InputError(self.name, line, field, value, message))
-            return False
-
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            return fail(None, "", "", f"is not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV")
-        header_line = text.split("\n", 1)[0]
-        if not header_line.strip():
-            return fail(1, "", "", f"has no header row; expected the columns {', '.join(required)}")
-        delimiter = next((d for d in (",", ";", "\t") if d in header_line), ",")
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        header = [name.strip().lower() for name in next(reader)]
-        for name in required:
-            if name not in header:
-                fail(1, name, "", f"missing column '{name}'; required: {', '.join(required)}")
-        repeated = sorted({name for name in header if header.count(name) > 1 and name in required})
-        for name in repeated:
-            fail(1, name, name, f"column '{name}' appears more than once; give it once")
-        if any(name not in header for name in required) or repeated:
-            return False
-        self.ignored_columns = [name for name in header if name not in required]
-        positions = [header.index(name) for name in required]
-        pick = operator.itemgetter(*positions)
-        width = max(positions) + 1
-        padding = [""] * width
-        start = 2
-        rows = self.rows
-        strip = str.strip
-        for cells in reader:
-            line, start = start, reader.line_num + 1
-            if len(cells) < width:
-                if not any(cell.strip() for cell in cells):
-                    continue  # a blank line
-                cells = cells + padding
-            rows.append((line, *map(strip, pick(cells))))
-        return True
-
-
-def _empty(file: str, line: int, name: str) -> InputError:
-    return InputError(file, line, name, "", f"empty; allowed: a non-empty {name} identifier")
 
 
 def _bad_affinity(file: str, line: int, text: str) -> InputError:
     if not text:
         shown = "empty"
-    elif text.lower().lstrip("+-") in ("nan", "inf", "infinity") or _is_float(text):
+    elif text.lower().lstrip("+-") in ("nan", "inf", "infinity") or is_float(text):
         shown = f"{text!r} is not a finite number"
     else:
         shown = f"{text!r} is not a number"
@@ -116,16 +43,8 @@ def _bad_affinity(file: str, line: int, text: str) -> InputError:
     return InputError(file, line, "affinity", text, f"{shown}; {allowed}")
 
 
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _read_affinity(path: Path, errors: list[InputError]) -> tuple[dict[tuple[str, str], float], _Table]:
-    table = _Table(path, AFFINITY_COLUMNS, errors)
+def _read_affinity(path: Path, errors: list[InputError]) -> tuple[dict[tuple[str, str], float], Table]:
+    table = Table(path, AFFINITY_COLUMNS, errors)
     affinity: dict[tuple[str, str], float] = {}
     isfinite = math.isfinite
     for line, reviewer, application, text in table.rows:
@@ -140,9 +59,9 @@ def _read_affinity(path: Path, errors: list[InputError]) -> tuple[dict[tuple[str
                 continue
         # the slow path, for rows with an error only
         if not reviewer:
-            errors.append(_empty(table.name, line, "reviewer"))
+            errors.append(empty_value(table.name, line, "reviewer"))
         if not application:
-            errors.append(_empty(table.name, line, "application"))
+            errors.append(empty_value(table.name, line, "application"))
         if not isfinite(value):
             errors.append(_bad_affinity(table.name, line, text))
         elif reviewer and application:
@@ -163,51 +82,16 @@ def _read_affinity(path: Path, errors: list[InputError]) -> tuple[dict[tuple[str
     return affinity, table
 
 
-def _read_conflicts(path: Path, errors: list[InputError]) -> tuple[list[tuple[str, str]], _Table]:
-    table = _Table(path, CONFLICT_COLUMNS, errors)
+def _read_conflicts(path: Path, errors: list[InputError]) -> tuple[list[tuple[str, str]], Table]:
+    table = Table(path, CONFLICT_COLUMNS, errors)
     pairs: list[tuple[str, str]] = []
     for line, reviewer, application in table.rows:
         if reviewer and application:
             pairs.append((reviewer, application))
         for name, value in (("reviewer", reviewer), ("application", application)):
             if not value:
-                errors.append(_empty(table.name, line, name))
+                errors.append(empty_value(table.name, line, name))
     return pairs, table
-
-
-def _report_errors(errors: list[InputError], as_json: bool) -> None:
-    if as_json:
-        payload = {"ok": False, "written": False, "errors": [asdict(e) for e in errors]}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
-        for error in errors[:_SHOWN_ERRORS]:
-            click.echo(str(error), err=True)
-        if len(errors) > _SHOWN_ERRORS:
-            click.echo(f"... and {len(errors) - _SHOWN_ERRORS:,} more", err=True)
-        click.echo(f"{len(errors):,} error(s); nothing was written.", err=True)
-    sys.exit(1)
-
-
-def _write_pairs(out: Path, pairs: tuple[tuple[Any, Any], ...]) -> None:
-    """Write OUT.csv to a new temporary file beside it, then rename it into place (atomic on POSIX)."""
-    temporary = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temporary, "x", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(["application", "reviewer"])
-            writer.writerows(pairs)
-        os.replace(temporary, out)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def _number(x: float) -> str:
-    return format(round(x, 6), ",")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 @programme.command("assign")
@@ -307,7 +191,7 @@ def assign_command(
     if conflicts_path is not None:
         conflicts, conf_table = _read_conflicts(conflicts_path, errors)
     if errors:
-        _report_errors(errors, as_json)
+        report_errors(errors, as_json)
 
     try:
         result = assign_reviewers(
@@ -332,7 +216,7 @@ def assign_command(
     greedy = greedy_assignment(
         affinity, per_application=per_application, max_load=max_load, conflicts=conflicts
     )
-    _write_pairs(out, result.pairs)
+    write_rows(out, ("application", "reviewer"), list(result.pairs))
 
     reviewers = {r for r, _ in affinity}
     applications = {a for _, a in affinity}
@@ -342,12 +226,12 @@ def assign_command(
     if unknown_reviewers:
         warnings.append(
             f"{len(unknown_reviewers)} reviewer(s) in the conflicts file are not in the affinity file and "
-            f"were ignored: {', '.join(unknown_reviewers[:_LISTED])}"
+            f"were ignored: {', '.join(unknown_reviewers[:LISTED])}"
         )
     if unknown_applications:
         warnings.append(
             f"{len(unknown_applications)} application(s) in the conflicts file are not in the affinity "
-            f"file and were ignored: {', '.join(unknown_applications[:_LISTED])}"
+            f"file and were ignored: {', '.join(unknown_applications[:LISTED])}"
         )
     for table in (aff_table, conf_table):
         if table is not None and table.ignored_columns:
@@ -399,14 +283,14 @@ def assign_command(
 
     used = sum(1 for n in loads if n)
     click.echo(
-        f"Assigned {_plural(per_application, 'reviewer')} to each of "
-        f"{_plural(len(applications), 'application')}: {_plural(len(result.pairs), 'review')} by "
-        f"{used:,} of {_plural(len(reviewers), 'reviewer')} (loads {min(loads)}-{max(loads)}, "
+        f"Assigned {plural(per_application, 'reviewer')} to each of "
+        f"{plural(len(applications), 'application')}: {plural(len(result.pairs), 'review')} by "
+        f"{used:,} of {plural(len(reviewers), 'reviewer')} (loads {min(loads)}-{max(loads)}, "
         f"max-load {max_load})."
     )
     status = "optimal" if result.optimal else f"not certified optimal (gap {result.solver.gap:.3g})"
     if greedy.complete:
-        versus = f"greedy, highest affinity first, gives {_number(greedy.total_affinity)}"
+        versus = f"greedy, highest affinity first, gives {number_text(greedy.total_affinity)}"
         if gain:
             versus += f" ({gain:+.2f}% for the exact assignment)"
         else:
@@ -414,13 +298,13 @@ def assign_command(
     else:
         versus = (
             "greedy, highest affinity first, would leave "
-            f"{_plural(len(greedy.shortfall), 'application')} short of reviewers"
+            f"{plural(len(greedy.shortfall), 'application')} short of reviewers"
         )
-    click.echo(f"Total affinity {_number(result.total_affinity)}, {status}; {versus}.")
+    click.echo(f"Total affinity {number_text(result.total_affinity)}, {status}; {versus}.")
     if conflicts_path is not None:
         click.echo(
-            f"Conflicts: {_plural(result.conflicts_applied, 'eligible pair')} excluded; "
-            f"{_plural(result.conflicts_not_eligible, 'conflict')} named no eligible pair."
+            f"Conflicts: {plural(result.conflicts_applied, 'eligible pair')} excluded; "
+            f"{plural(result.conflicts_not_eligible, 'conflict')} named no eligible pair."
         )
     for warning in warnings:
         click.echo(f"Note: {warning}", err=True)
