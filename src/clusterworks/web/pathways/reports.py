@@ -394,14 +394,16 @@ def ministry_report(*, cluster: Cluster, barriers: QuerySet[Barrier], today: dt.
     pipeline, result = pipeline_analysis_module.analysed_pipeline(cluster=cluster, today=today)
     own = barriers.filter(cluster=cluster)
     open_barriers, escalations = barrier_tables(own, today=today)
-    tables = (
-        pipeline_table(pipeline, result, today=today),
-        agency_table(pipeline, result),
-        gate_table(pipeline, result),
-        stuck_table(pipeline, result),
-        open_barriers,
-        escalations,
-    )
+    # the pipeline's tables are the same for every reader: kept with the pipeline, per language
+    tables = pipeline.memo(
+        ("report tables", get_language(), today),
+        lambda: (
+            pipeline_table(pipeline, result, today=today),
+            agency_table(pipeline, result),
+            gate_table(pipeline, result),
+            stuck_table(pipeline, result),
+        ),
+    ) + (open_barriers, escalations)
     return MinistryReport(
         cluster=cluster,
         today=today,
