@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from clusterworks.analytics.identifiers import inn_with_check_digits
 from clusterworks.web.core.models import RoleAssignment, User
 from clusterworks.web.core.roles import Role
 from clusterworks.web.foresight import models as f
 from clusterworks.web.pathways import models as pw
+from clusterworks.web.programme import models as pg
 from clusterworks.web.registry import models as m
 
 
@@ -246,6 +249,65 @@ class BarrierFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Barrier {n}")
     kind = pw.BarrierKind.AGENCY_QUEUE
     raised_on = dt.date(2025, 6, 1)
+
+
+# --- programme ---------------------------------------------------------------------------------------
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pg.Programme
+
+    key = factory.Sequence(lambda n: f"programme-{n}")
+    name_en = factory.Sequence(lambda n: f"Programme {n}")
+    name_ru = factory.Sequence(lambda n: f"Программа {n}")
+    owner = "Ministry of Economic Development"
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    """A published call, open from a month ago for two months, with the default workflow, two
+    expenditure lines (``support``, ``training``) and a two-criterion rubric (``relevance`` weight 2,
+    ``capacity`` weight 1, both 0-10)."""
+
+    class Meta:
+        model = pg.Call
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    key = factory.Sequence(lambda n: f"call-{n}")
+    name_en = factory.Sequence(lambda n: f"Call {n}")
+    year = 2026
+    published = True
+    opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=30))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+    envelope = Decimal("2500000000.00")
+
+    @factory.post_generation
+    def rules(self, create, extracted, **kwargs):
+        if not create:
+            return
+        from clusterworks.web.programme.services.workflow import seed_workflow
+
+        seed_workflow(call=self)
+        pg.ExpenditureLine.objects.create(call=self, key="support", position=1,
+                                          name_en="Cluster organisation support")  # fmt: skip
+        pg.ExpenditureLine.objects.create(call=self, key="training", position=2, name_en="Training")
+        pg.Criterion.objects.create(call=self, key="relevance", position=1, name_en="Relevance", weight=2)
+        pg.Criterion.objects.create(call=self, key="capacity", position=2, name_en="Capacity", weight=1)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = pg.Application
+
+    call = factory.SubFactory(CallFactory)
+    number = factory.Sequence(lambda n: f"2026-{n + 1:04d}")
+    title = factory.Sequence(lambda n: f"Cluster project {n}")
+    cluster = factory.SubFactory(ClusterFactory)
+    applicant = factory.SubFactory(OrganisationFactory)
+    region = factory.SubFactory(RegionFactory)
+    created_by = factory.SubFactory(UserFactory)
+    state = "draft"
 
 
 __all__ = ["Role"]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("clusterworks.web.registry.urls_io")),
     path("", include("clusterworks.web.foresight.urls")),
     path("", include("clusterworks.web.pathways.urls")),
+    path("", include("clusterworks.web.programme.urls")),
 ]
 # Uploaded files are private: they are served only by permission-checked views, never as /media/.
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "clusterworks.web.registry",
     "clusterworks.web.foresight",
     "clusterworks.web.pathways",
+    "clusterworks.web.programme",
 ]
 
 MIDDLEWARE = [
