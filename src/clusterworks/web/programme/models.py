@@ -536,6 +536,35 @@ class ConflictSource(models.TextChoices):
     DECLARED = "declared", _("Declared by the expert")
 
 
+class ExpertProfile(AuditedModel):
+    """What an expert knows, for matching experts to applications: competences and free keywords.
+
+    The expert's organisations, for conflicts of interest, are those they represent (roles) and their
+    current affiliations in the registry (``Person.user``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_profile"
+    )
+    competences = models.ManyToManyField(
+        Competence, blank=True, related_name="+", verbose_name=_("competences")
+    )
+    keywords = models.TextField(
+        _("fields of expertise"),
+        blank=True,
+        help_text=_("Free text: topics, methods, sectors; used to match applications."),
+    )
+    max_load = models.PositiveSmallIntegerField(
+        _("most applications"), null=True, blank=True, help_text=_("Empty: the call's limit.")
+    )
+
+    class Meta:
+        verbose_name = _("expert profile")
+        verbose_name_plural = _("expert profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
 class Conflict(AuditedModel):
     """A conflict of interest between an expert (reviewer or commission member) and an application.
 
