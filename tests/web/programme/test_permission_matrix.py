@@ -181,3 +181,29 @@ def test_the_deadline_closes_drafts_and_submission(world):
         decision = check(users["rep_applicant"], action, obj)
         assert not decision and "deadline" in str(decision.reason), action
     assert not check(users["rep_applicant"], "application.create", call)
+
+
+def test_a_co_applicant_sees_a_draft_but_does_not_speak_for_it(world):
+    users, objects = world
+    draft = objects["draft"]
+    partner = objects["application"].partners.get().organisation
+    CoApplicant.objects.create(application=draft, organisation=partner)
+    submit = (draft, Transition.objects.get(call=draft.call, key="submit"))
+    co_applicant = users["rep_co_applicant"]
+    assert check(co_applicant, "application.view", draft)
+    for action, obj in (("application.edit", draft), ("application.transition", submit)):
+        decision = check(co_applicant, action, obj)
+        assert not decision and "applicant organisation" in str(decision.reason), action
+
+
+def test_a_member_who_leaves_later_may_still_apply(world):
+    from clusterworks.web.registry.models import Membership
+
+    users, objects = world
+    membership = Membership.objects.get(organisation__in=users["rep_member"].represented_organisation_ids())
+    membership.left = timezone.localdate() + timezone.timedelta(days=30)
+    membership.save()
+    assert check(users["rep_member"], "application.create", objects["call"])
+    membership.left = timezone.localdate() - timezone.timedelta(days=1)
+    membership.save()
+    assert not check(users["rep_member"], "application.create", objects["call"])

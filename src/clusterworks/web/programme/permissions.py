@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,19 @@ def is_applicant(user: Any, application: Application) -> bool:
         return True
     return (
         application.pk is not None and application.partners.filter(organisation_id__in=organisations).exists()
+    )
+
+
+def is_lead_applicant(user: Any, application: Application) -> bool:
+    """The applicants who may change, submit and withdraw the application and report on its award: its
+    author, the applicant organisation's representatives and the cluster's managers (co-applicants see
+    it but do not speak for it)."""
+    if not is_authenticated(user):
+        return False
+    return (
+        application.created_by_id == user.pk
+        or application.cluster_id in user.managed_cluster_ids()
+        or application.applicant_id in user.represented_organisation_ids()
     )
 
 
@@ -144,7 +158,10 @@ def _may_apply_for(user: Any, call: Call) -> bool:
     organisations = user.represented_organisation_ids()
     if not organisations:
         return False
-    members = Membership.objects.filter(organisation_id__in=organisations, left__isnull=True)
+    today = timezone.localdate()
+    members = Membership.objects.filter(organisation_id__in=organisations).filter(
+        Q(left__isnull=True) | Q(left__gte=today)
+    )
     if clusters:
         members = members.filter(cluster_id__in=clusters)
     return members.exists()
@@ -189,8 +206,8 @@ def can_view_application(user: Any, application: Application) -> Decision:
 @predicate("application.edit")
 def can_edit_application(user: Any, application: Application) -> Decision:
     """Change the fields, answers, budget, co-applicants and attachments of a draft."""
-    if not is_applicant(user, application):
-        return deny(_("only the applicants change an application"))
+    if not is_lead_applicant(user, application):
+        return deny(_("only the applicant organisation and the cluster's managers change an application"))
     if application.state != "draft":
         return deny(_("only a draft can be changed; this application is submitted"))
     if timezone.now() >= application.call.closes_at:
@@ -205,8 +222,8 @@ def can_take_transition(user: Any, step: tuple[Application, Transition]) -> Deci
     if transition.source.key != application.state:
         return deny(_("the application is not in the state this step starts from"))
     if transition.actor == Actor.APPLICANT:
-        if not is_applicant(user, application):
-            return deny(_("only the applicants take this step"))
+        if not is_lead_applicant(user, application):
+            return deny(_("only the applicant organisation and the cluster's managers take this step"))
         if transition.key == "submit" and timezone.now() >= application.call.closes_at:
             return deny(_("the call's deadline has passed"))
         return allow(_("it is your cluster's application"))
@@ -326,6 +343,6 @@ def can_vote(user: Any, ballot: tuple[Meeting, Application]) -> Decision:
 @predicate("award.report")
 def can_report_on_award(user: Any, award: Award) -> Decision:
     """Submit progress reports on an award."""
-    if is_applicant(user, award.application):
+    if is_lead_applicant(user, award.application):
         return allow(_("it is your cluster's award"))
     return deny(_("the funded cluster reports on its award"))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +34,19 @@ from ..models import (
 )
 
 logger = logging.getLogger(__name__)
+_email = ContextVar("programme_notifications_by_email", default=True)
+
+
+@contextmanager
+def in_app_only() -> Iterator[None]:
+    """Notifications inside the block go to the users' in-app inboxes only, not by e-mail (the demo's
+    illustrative people have example.org addresses)."""
+    token = _email.set(False)
+    try:
+        yield
+    finally:
+        _email.reset(token)
+
 
 #: Russian names of the default workflow (the English ones are in DEFAULT_WORKFLOW)
 _RUSSIAN = {
@@ -183,7 +198,7 @@ def notify(*, users: Iterable[Any], text_en: str, text_ru: str, url: str = "") -
         text = text_ru if language.startswith("ru") else text_en
         Notification.objects.create(user=user, text=text, url=url)
         count += 1
-        if (user.email or "").strip():
+        if _email.get() and (user.email or "").strip():
             with translation.override(language):
                 subject = _("Clusterworks: %(text)s") % {"text": text[:120]}
             try:
