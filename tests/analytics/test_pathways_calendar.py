@@ -284,7 +284,7 @@ def test_load_calendar_reports_every_problem(tmp_path):
         load_calendar(missing, base="german")
 
 
-MODULES = ["calendar", "events", "clock", "statistics", "analysis", "forecast", "io", "synthetic"]
+MODULES = ["calendar", "events", "clock", "statistics", "analysis", "forecast", "io", "messages", "synthetic"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -2,7 +2,8 @@
 board, opens a product waiting at Roszdravnadzor, reads its Gantt timeline with the statutory clock's
 end, records the agency's query and the answer through the forms and sees the clock's end move by the
 working days the clock stood still; then escalates a barrier from the register and reads the pages in
-Russian. Screenshots are saved in the data directory (CLUSTERWORKS_HOME)."""
+Russian. Screenshots are saved in the data directory (CLUSTERWORKS_HOME). Then a test checks that the
+tables the migrations seeded are still full after it."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from django.utils import timezone
 
 from clusterworks.analytics.pathways import russian_calendar
 from clusterworks.web.demo import build_demo
-from clusterworks.web.pathways.models import Barrier, GateEvent, Product
+from clusterworks.web.pathways import reference
+from clusterworks.web.pathways.models import Agency, Barrier, Gate, GateCatalogue, GateEvent, Product
+from clusterworks.web.registry.models import Competence, Region
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -151,3 +154,17 @@ def test_the_manager_records_a_query_and_escalates_a_barrier(demo, new_page):
     assert page.locator("h1").inner_text() == product.name_ru
     assert page.locator("svg.chart-timeline").count() == 1
     page.screenshot(path=str(settings.HOME / "pathways-product-1280-ru.png"), full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)  # no serialized_rollback: it sees what the test before left
+def test_the_seeded_tables_are_there_after_a_browser_test():
+    """Run after the test above (same module, so pytest-django keeps the order): Django empties every
+    table after a transactional test; tests/browser/conftest.py puts back what the migrations seeded,
+    so a later test still finds the gate catalogues (pathways 0002) and the registry's regions and
+    competences (registry 0002). Without it all five counts are 0."""
+    # the seed files as the migrations read them (src/clusterworks/web/pathways/data/*.csv)
+    assert GateCatalogue.objects.count() == len(reference.read_csv("catalogues.csv"))
+    assert Gate.objects.count() == len(reference.read_csv("gates.csv"))
+    assert Agency.objects.count() == len(reference.read_csv("agencies.csv"))
+    assert Region.objects.exists() and Competence.objects.exists()
+    assert not Product.objects.exists()  # and nothing the demo built

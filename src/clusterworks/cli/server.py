@@ -68,6 +68,20 @@ def demo(host: str, port: int, workers: int, threads: int, no_serve: bool) -> No
     a two-round Delphi survey of medical-technology priorities with synthetic answers (and a running one
     for the demo expert to answer), the priorities that follow from it, a technology roadmap of the
     Moscow cluster with its chains and gaps, and one user per role, whose credentials are printed.
+
+    Product pathways (/pathways/): 26 illustrative products of the Moscow cluster (medicines, medical
+    devices of classes 1 to 3, in-vitro diagnostics, medical software, a service), each with its
+    consortium, its gate history from 2019 (submissions, agency queries, refusals, resubmissions,
+    approvals, generated from a fixed seed so that the bottlenecks show: registration at Roszdravnadzor
+    and GMP conclusions at the Ministry of Industry and Trade beyond their statutory clocks, products
+    stuck at agencies now) and a few illustrative documents, stored privately; and eight barriers the
+    members raised, escalated, resolved or closed. The user "manager" manages the cluster and sees and
+    changes all of it; "representative" (Eurogen) sees the six products of Eurogen's consortia and the
+    barrier Eurogen raised, and records the events of the products Eurogen develops; "analyst" sees
+    every product, the board, the bottlenecks and the report for the ministry, and changes nothing.
+
+    A rebuild changes nothing already there: events recorded and barriers handled by a user stay as
+    they are.
     """
     setup_django()
     from clusterworks.web.demo import build_demo

@@ -16,7 +16,9 @@ This package, pure (numpy; no Django), measures that:
 * CSV readers for the command line (:func:`read_pathway_csv`).
 
 Errors are :class:`PathwayError` (a :class:`ValueError`) and its subclasses :class:`InvalidEvents`
-and :class:`InvalidPathwayInput`. Methods and sources: ``docs/methods/pathways.md``.
+and :class:`InvalidPathwayInput`. The problems in gate events and a forecast's assumptions are English
+:class:`Message` strings that also carry a ``code`` and ``params``, for interfaces in other
+languages (their English sentences: :data:`TEMPLATES`). Methods and sources: ``docs/methods/pathways.md``.
 
 Examples
 --------
@@ -56,6 +58,7 @@ from .io import (
     read_products_csv,
     report_tables,
 )
+from .messages import TEMPLATES, Message
 from .statistics import (
     AgencyBottleneck,
     AgencyStatistics,
@@ -79,6 +82,7 @@ __all__ = [
     "GATE_COLUMNS",
     "PRODUCT_COLUMNS",
     "STAGES",
+    "TEMPLATES",
     "AgencyBottleneck",
     "AgencyStatistics",
     "Bottlenecks",
@@ -93,6 +97,7 @@ __all__ = [
     "GateStatistics",
     "InvalidEvents",
     "InvalidPathwayInput",
+    "Message",
     "PathwayError",
     "PathwayInput",
     "PathwayReport",

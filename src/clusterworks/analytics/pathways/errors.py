@@ -40,7 +40,9 @@ class EventIssue:
     ``product`` and ``gate`` name where it happened; ``line`` is the event's :attr:`Event.line` (the
     line of its file, or the number the caller gave it; ``None`` if not given); ``field`` is the
     attribute concerned (``gate``, ``kind``, ``date`` or ``decision``); ``value`` is the offending
-    value as text; ``message`` says what is wrong and what is allowed.
+    value as text; ``message`` says what is wrong and what is allowed, in English. Made by
+    :func:`~.events.check_events`, the message is a :class:`~.messages.Message` whose ``code`` and
+    ``params`` (also :attr:`code` and :attr:`params` here) let an interface word it in another language.
     """
 
     product: str
@@ -49,6 +51,16 @@ class EventIssue:
     field: str
     value: str
     message: str
+
+    @property
+    def code(self) -> str:
+        """The code of the message (a key of :data:`~.messages.TEMPLATES`; ``""`` if it has none)."""
+        return getattr(self.message, "code", "")
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The values that fill the message's template (empty if it has no code)."""
+        return dict(getattr(self.message, "params", {}))
 
     def describe(self, source: str = "") -> str:
         """The issue as one line: ``source, line L, product 'p', gate 'g', field 'f': message``."""

@@ -19,6 +19,7 @@ import numpy as np
 
 from ._gc import paused_gc
 from .errors import EventIssue, InvalidEvents, PathwayError, _Collector, _text
+from .messages import Message
 
 __all__ = ["DECISIONS", "EVENT_KINDS", "Event", "check_events"]
 
@@ -130,10 +131,6 @@ class _Encoded:
         if not _ALLOWED[before, kind].all():
             return False
         return bool(((day[1:] >= day[:-1]) | self.first[1:]).all())
-
-
-def _quote(value: Any) -> str:
-    return "'" + _text(value) + "'"
 
 
 def _on(day: date) -> str:
@@ -265,7 +262,7 @@ def _one_by_one(
     states: dict[tuple[str, str], _GateState] = {}
     reported_products: set[str] = set()
 
-    def report(event: Event, field: str, value: Any, message: str) -> None:
+    def report(event: Event, field: str, value: Any, message: Message) -> None:
         issues.add(EventIssue(str(event.product), str(event.gate), event.line, field, _text(value), message))
 
     for event in events:
@@ -284,7 +281,7 @@ def _one_by_one(
                         event,
                         "product",
                         product,
-                        f"unknown product {_quote(product)}; allowed: a product of the list",
+                        Message.make("event.product_unknown", product=_text(product)),
                     )
                     reported_products.add(product)
                 continue
@@ -293,38 +290,29 @@ def _one_by_one(
         ok = True
         if gate not in allowed:
             shown = ", ".join(sorted(allowed)[:12]) + (" ..." if len(allowed) > 12 else "")
-            report(
-                event,
-                "gate",
-                gate,
-                f"gate {_quote(gate)} is not in the product's catalogue; allowed: {shown}",
-            )
+            report(event, "gate", gate, Message.make("event.gate_unknown", gate=_text(gate), allowed=shown))
             ok = False
         if kind not in EVENT_KINDS:
             report(
                 event,
                 "kind",
                 kind,
-                f"{_quote(kind)} is not a kind of event; allowed: {', '.join(EVENT_KINDS)}",
+                Message.make("event.kind_unknown", kind=_text(kind), allowed=", ".join(EVENT_KINDS)),
             )
             ok = False
         if isinstance(day, datetime) or not isinstance(day, date):
-            report(event, "date", day, f"{_quote(day)} is not a date; allowed: a date such as 2025-03-14")
+            report(event, "date", day, Message.make("event.date_invalid", value=_text(day)))
             ok = False
         elif today is not None and day > today:
             report(
-                event,
-                "date",
-                _on(day),
-                f"{_on(day)} is after today ({_on(today)}); allowed: dates up to today",
+                event, "date", _on(day), Message.make("event.date_future", date=_on(day), today=_on(today))
             )
         if kind == "decision" and decision not in DECISIONS:
             report(
                 event,
                 "decision",
                 decision or "",
-                f"a decision must be {' or '.join(DECISIONS)}, not {_quote(decision or '')}; allowed: "
-                + ", ".join(DECISIONS),
+                Message.make("event.decision_missing", value=_text(decision)),
             )
             ok = False
         elif kind != "decision" and kind in EVENT_KINDS and decision is not None:
@@ -332,8 +320,7 @@ def _one_by_one(
                 event,
                 "decision",
                 decision,
-                f"a {_quote(kind)} event carries the decision {_quote(decision)}; allowed: a decision "
-                "only on 'decision' events",
+                Message.make("event.decision_not_allowed", kind=_text(kind), decision=_text(decision)),
             )
         if not ok:
             continue
@@ -346,8 +333,7 @@ def _one_by_one(
                 event,
                 "date",
                 _on(day),
-                f"{_on(day)} is before the previous event at this gate ({_on(state.last_date)}); allowed: "
-                "events of a gate in the order of their dates",
+                Message.make("event.date_backwards", date=_on(day), previous=_on(state.last_date)),
             )
         message = _transition_problem(state, kind)
         if message is not None:
@@ -368,43 +354,28 @@ def _one_by_one(
     return issues
 
 
-def _transition_problem(state: _GateState, kind: str) -> str | None:
+def _transition_problem(state: _GateState, kind: str) -> Message | None:
     """Why ``kind`` may not follow the gate's state, or ``None`` if it may."""
     current = state.state
     if current == "approved":
-        return (
-            f"{_quote(kind)} after the approval at this gate (the last event on {_on(state.last_date)}); "
-            "allowed: nothing after an approval"
-        )
+        return Message.make("event.after_approval", kind=_text(kind), date=_on(state.last_date))
     if current == "new":
         if kind == "submitted":
             return None
-        return (
-            f"the first event at a gate must be 'submitted', not {_quote(kind)}; allowed: submitted, then "
-            "query/answered, decision or withdrawn"
-        )
+        return Message.make("event.first_not_submitted", kind=_text(kind))
     if kind == "submitted":
         if current in ("refused", "withdrawn"):
             return None
-        return (
-            f"a resubmission while the submission of {_on(state.submitted)} is pending; allowed: a new "
-            "submission only after a refusal or a withdrawal"
-        )
+        return Message.make("event.resubmission_pending", date=_on(state.submitted))
     if current in ("refused", "withdrawn"):
-        return (
-            f"{_quote(kind)} with no submission pending (the last one was {current}); allowed: "
-            "'submitted' first"
-        )
+        return Message.make(f"event.nothing_pending_{current}", kind=_text(kind))
     # pending or queried
     if kind == "query":
         if current == "queried":
-            return (
-                f"a query while the query of {_on(state.open_query)} is open; allowed: 'answered' before "
-                "the next query"
-            )
+            return Message.make("event.query_open", date=_on(state.open_query))
         return None
     if kind == "answered":
         if current == "queried":
             return None
-        return "'answered' without an open query; allowed: 'answered' after a 'query'"
+        return Message.make("event.answer_without_query")
     return None  # decision or withdrawn while pending or queried

@@ -41,6 +41,7 @@ from .calendar import WorkingCalendar
 from .clock import GateClock, GateSpec, gate_clocks
 from .errors import PathwayError, _text
 from .events import Event
+from .messages import Message
 
 __all__ = ["DEFAULT_MIN_HISTORY", "MAX_REFUSAL_RATE", "Forecast", "GateForecast", "forecast_time_to_market"]
 
@@ -87,8 +88,9 @@ class Forecast:
     days from ``today`` until the last gate is passed, over ``draws`` draws; ``p10_date`` etc. are
     ``today`` plus those days rounded up. ``probability`` is the share of draws done by
     ``target_date`` (``None`` without one); :meth:`probability_by` answers it for any date.
-    ``assumptions`` lists what was drawn from where and every fallback used; ``per_gate`` the remaining
-    gates' parts.
+    ``assumptions`` lists what was drawn from where and every fallback used, each an English
+    :class:`~.messages.Message` with the ``code`` and ``params`` to word it in another language;
+    ``per_gate`` the remaining gates' parts.
     """
 
     product: str
@@ -368,9 +370,7 @@ def forecast_time_to_market(
     remaining = [spec for spec in order if spec.key not in approved]
 
     assumptions = [
-        f"From {today.isoformat()}, the gates not yet approved ({len(remaining)} of {len(order)}) are "
-        "passed one after another in catalogue order; durations are calendar days from submission to "
-        "decision, agency queries included.",
+        Message.make("forecast.order", today=today.isoformat(), remaining=len(remaining), total=len(order))
     ]
     mixed = False
     total = np.zeros(draws, dtype=np.int64)
@@ -385,30 +385,27 @@ def forecast_time_to_market(
         duration, source_text, n_records = _duration_source(spec, records, min_history, calendar, today)
         beyond_span |= (
             spec.clock_kind == "working"
-            and source_text.startswith("the statutory")
+            and duration.kind == "statutory"
             and not calendar.covers(today, calendar.add_working_days(today, int(spec.clock_days or 0)))
         )
         rate, rate_text = _refusal_rate(spec, records, min_history)
         resubmit, resubmit_text = _gap_source(
-            records.resubmission.get(spec.key), records.all_resubmission, min_history, "resubmission gaps"
+            records.resubmission.get(spec.key), records.all_resubmission, min_history
         )
         wait_values = records.waits.get(spec.key)
         if spec is order[0]:
-            wait, wait_text = _Source("none"), "no wait before the first gate"
+            wait, wait_text = _Source("none"), Message.make("wait.first_gate")
         elif wait_values is not None and wait_values.size >= min_history:
             wait = _Source("history", wait_values)
-            wait_text = (
-                f"the wait before it from {wait_values.size} recorded gaps (previous approval -> submission)"
-            )
+            wait_text = Message.make("wait.history", gaps=int(wait_values.size))
         elif pooled_waits:
             wait = _Source("history", records.all_waits)
-            wait_text = (
-                f"the wait before it from the {records.all_waits.size} recorded gaps of all gates "
-                f"(fewer than {min_history} for this gate)"
+            wait_text = Message.make(
+                "wait.all_gates", gaps=int(records.all_waits.size), min_history=min_history
             )
         else:
             wait = _Source("none")
-            wait_text = f"no wait before it (fewer than {min_history} recorded gaps between gates)"
+            wait_text = Message.make("wait.none", min_history=min_history)
 
         last = latest.get(spec.key)
         contribution = np.zeros(draws, dtype=np.int64)
@@ -416,16 +413,16 @@ def forecast_time_to_market(
             status, elapsed = "open", last.elapsed_days
             drawn, longer = duration.draw_beyond(rng, draws, elapsed)
             contribution += drawn - elapsed
-            first = (
-                f"{spec.key}: open for {elapsed} days; its duration drawn from {source_text}, conditional on "
-                f"exceeding {elapsed} days"
-            )
-            if duration.kind == "history":
-                first += (
-                    f" ({longer} of {n_records} records are longer)"
-                    if longer
-                    else f" (no record is longer, the longest {int(duration.values.max())}: assumed "
-                    "decided today)"
+            where = {"gate": spec.key, "elapsed": int(elapsed), "source": source_text}
+            if duration.kind != "history":
+                first = Message.make("forecast.gate_open", **where)
+            elif longer:
+                first = Message.make(
+                    "forecast.gate_open_longer", **where, longer=int(longer), records=n_records
+                )
+            else:
+                first = Message.make(
+                    "forecast.gate_open_none_longer", **where, longest=int(duration.values.max())
                 )
             assumptions.append(first)
         else:
@@ -435,8 +432,13 @@ def forecast_time_to_market(
                 gap, _ = resubmit.draw_beyond(rng, draws, elapsed or None)
                 contribution += np.maximum(gap - elapsed, 0)
                 assumptions.append(
-                    f"{spec.key}: {status} {elapsed} days ago; resubmitted after {resubmit_text}, then its "
-                    f"duration drawn from {source_text}"
+                    Message.make(
+                        "forecast.gate_withdrawn" if status == "withdrawn" else "forecast.gate_refused",
+                        gate=spec.key,
+                        elapsed=int(elapsed),
+                        gap=resubmit_text,
+                        source=source_text,
+                    )
                 )
             else:
                 status = "to do"
@@ -448,7 +450,9 @@ def forecast_time_to_market(
                     contribution += np.maximum(gap - elapsed, 0)
                 else:
                     contribution += wait.draw(rng, draws)
-                assumptions.append(f"{spec.key}: {wait_text}; its duration drawn from {source_text}")
+                assumptions.append(
+                    Message.make("forecast.gate_to_do", gate=spec.key, wait=wait_text, source=source_text)
+                )
             contribution += duration.draw(rng, draws)
         refusals = _geometric_failures(rng, rate, draws)
         extra = int(refusals.sum())
@@ -456,7 +460,7 @@ def forecast_time_to_market(
             owner = np.repeat(np.arange(draws), refusals)
             repeats = resubmit.draw(rng, extra) + duration.draw(rng, extra)
             contribution += np.bincount(owner, weights=repeats, minlength=draws).astype(np.int64)
-        assumptions.append(f"{spec.key}: {rate_text}")
+        assumptions.append(Message.make("forecast.gate_refusals", gate=spec.key, rate=rate_text))
         total += contribution
         mean = float(contribution.mean())
         p50, p90 = (float(x) for x in np.percentile(contribution, [50, 90]))
@@ -478,17 +482,16 @@ def forecast_time_to_market(
         )
     if mixed:
         assumptions.append(
-            f"Gates with fewer than {min_history} records in catalogue '{catalogue}' use the records of the "
-            "gates with the same key in every catalogue."
+            Message.make("forecast.other_catalogues", min_history=min_history, catalogue=str(catalogue))
         )
     if beyond_span:
         assumptions.append(
-            "Some statutory clocks run beyond the calendar's known holidays"
-            + (f" (after {calendar.span[1].isoformat()})" if calendar.span else "")
-            + ": working days there are Monday to Friday."
+            Message.make("forecast.beyond_calendar_after", end=calendar.span[1].isoformat())
+            if calendar.span
+            else Message.make("forecast.beyond_calendar")
         )
     if not remaining:
-        assumptions.append("Every gate is approved: the product is on the market (0 days).")
+        assumptions.append(Message.make("forecast.on_the_market"))
 
     totals = np.sort(total)
     totals.setflags(write=False)
@@ -522,62 +525,55 @@ def forecast_time_to_market(
 
 def _duration_source(
     spec: GateSpec, records: _History, min_history: int, calendar: WorkingCalendar, today: date
-) -> tuple[_Source, str, int]:
+) -> tuple[_Source, Message, int]:
     values = records.durations.get(spec.key)
     n = 0 if values is None else int(values.size)
     if n >= min_history:
-        return _Source("history", values), f"{n} recorded decisions at this gate (bootstrap)", n
-    few = f"{n} recorded decision(s), fewer than {min_history}"
+        return _Source("history", values), Message.make("source.history", records=n), n
+    few = {"records": n, "min_history": min_history}
     low, high = spec.typical_low, spec.typical_high
     if low is not None or high is not None:
         low = high if low is None else low
         high = low if high is None else high
         return (
             _Source("typical", low=low, high=high),
-            f"uniform {low}-{high} calendar days, its typical range ({few})",
+            Message.make("source.typical", low=low, high=high, **few),
             n,
         )
     if spec.has_clock:
         days = int(spec.clock_days)  # type: ignore[arg-type]
         if spec.clock_kind == "working":
             calendar_days = calendar.calendar_days_for(today, days)
-            text = (
-                f"the statutory clock of {days} working days = {calendar_days} calendar days from today, "
-                f"no typical range ({few})"
-            )
+            text = Message.make("source.statutory_working", days=days, calendar_days=calendar_days, **few)
         else:
             calendar_days = days
-            text = f"the statutory clock of {days} calendar days, no typical range ({few})"
+            text = Message.make("source.statutory_calendar", days=days, **few)
         return _Source("statutory", low=calendar_days), text, n
-    return _Source("none"), f"nothing: 0 days ({few}, no typical range and no statutory clock)", n
+    return _Source("none"), Message.make("source.none", **few), n
 
 
-def _refusal_rate(spec: GateSpec, records: _History, min_history: int) -> tuple[float, str]:
+def _refusal_rate(spec: GateSpec, records: _History, min_history: int) -> tuple[float, Message]:
     values = records.durations.get(spec.key)
     decided = 0 if values is None else int(values.size)
     if decided >= min_history:
-        refused = records.refused.get(spec.key, 0)
-        rate, where = refused / decided, f"{refused} refusals in {decided} recorded decisions at this gate"
+        refused = int(records.refused.get(spec.key, 0))
+        code, params = "rate.history", {"refused": refused, "decided": decided}
     elif records.all_decided >= min_history:
-        rate = records.all_refused / records.all_decided
-        where = (
-            f"{records.all_refused} refusals in {records.all_decided} recorded decisions of all gates "
-            f"(fewer than {min_history} at this gate)"
-        )
+        refused, decided = int(records.all_refused), int(records.all_decided)
+        code = "rate.all_gates"
+        params = {"refused": refused, "decided": decided, "min_history": min_history}
     else:
-        return 0.0, f"no refusals assumed (fewer than {min_history} recorded decisions)"
-    text = f"refusal rate {rate:.3g} from {where}; a refusal repeats the gate after a resubmission gap"
+        return 0.0, Message.make("rate.none", min_history=min_history)
+    rate = refused / decided
     if rate > MAX_REFUSAL_RATE:
-        text += f" (capped at {MAX_REFUSAL_RATE})"
-        rate = MAX_REFUSAL_RATE
-    return rate, text
+        return MAX_REFUSAL_RATE, Message.make(f"{code}_capped", rate=rate, cap=MAX_REFUSAL_RATE, **params)
+    return rate, Message.make(code, rate=rate, **params)
 
 
-def _gap_source(
-    own: np.ndarray | None, pooled: np.ndarray, min_history: int, what: str
-) -> tuple[_Source, str]:
+def _gap_source(own: np.ndarray | None, pooled: np.ndarray, min_history: int) -> tuple[_Source, Message]:
+    """Where the gap before a resubmission is drawn from: the gate's records, all gates', or none."""
     if own is not None and own.size >= min_history:
-        return _Source("history", own), f"a gap drawn from {own.size} recorded {what} at this gate"
+        return _Source("history", own), Message.make("gap.history", gaps=int(own.size))
     if pooled.size >= min_history:
-        return _Source("history", pooled), f"a gap drawn from the {pooled.size} recorded {what} of all gates"
-    return _Source("none"), f"no gap (fewer than {min_history} recorded {what}: 0 days)"
+        return _Source("history", pooled), Message.make("gap.all_gates", gaps=int(pooled.size))
+    return _Source("none"), Message.make("gap.none", min_history=min_history)

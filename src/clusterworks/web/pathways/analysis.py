@@ -37,6 +37,7 @@ from django.utils.translation import get_language
 
 from clusterworks.analytics.pathways import (
     Event,
+    EventIssue,
     GateSpec,
     InvalidEvents,
     PathwayReport,
@@ -240,13 +241,14 @@ def _fill_inputs(pipeline: ClusterPipeline) -> None:
 class PipelineAnalysis:
     """:func:`~clusterworks.analytics.pathways.pathway_report` of a pipeline, with the statistics per
     gate and agency and the bottlenecks over the real catalogues, and the products set aside because
-    their recorded events break the rules (``invalid``: product key -> the problems)."""
+    their recorded events break the rules (``invalid``: product key -> the problems, each an
+    ``EventIssue`` of the library, worded for the reader by ``messages.event_issue_at``)."""
 
     report: PathwayReport
     gates: tuple[Any, ...]
     agencies: tuple[Any, ...]
     bottlenecks: Any
-    invalid: dict[str, list[str]]
+    invalid: dict[str, list[EventIssue]]
 
 
 def _real_catalogues(pipeline: ClusterPipeline) -> dict[str, dict[str, GateSpec]]:
@@ -264,7 +266,7 @@ def pipeline_analysis(pipeline: ClusterPipeline, *, today: dt.date, min_days: in
     rules were checked, or changed under them) are set aside with their problems, and the report is
     run on the others."""
     calendar = working_calendar()
-    invalid: dict[str, list[str]] = {}
+    invalid: dict[str, list[EventIssue]] = {}
     specs, events = list(pipeline.specs), list(pipeline.events)
     for _attempt in range(MAX_RETRIES + 1):
         try:
@@ -275,7 +277,7 @@ def pipeline_analysis(pipeline: ClusterPipeline, *, today: dt.date, min_days: in
         except InvalidEvents as error:
             bad = {issue.product for issue in error.issues}
             for issue in error.issues:
-                invalid.setdefault(issue.product, []).append(issue.message)
+                invalid.setdefault(issue.product, []).append(issue)
             specs = [spec for spec in specs if spec.key not in bad]
             events = [event for event in events if event.product not in bad]
     else:  # pragma: no cover  (more than 500 products with broken histories)

@@ -26,6 +26,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 #: decided attempts: approved, refused, withdrawn; an open one has no decision yet
 DECISION_CLASSES = {
@@ -86,7 +87,10 @@ def trl_funnel(levels: Sequence[tuple[int, str, int]], *, title: str) -> SafeStr
     largest = max((count for _trl, _label, count in levels), default=0) or 1
     height = FUNNEL_TOP * 2 + FUNNEL_ROW * len(levels)
     width = FUNNEL_LABEL_W + FUNNEL_PLOT_W + 50
-    desc = "; ".join(f"TRL {trl} ({label}): {count}" for trl, label, count in levels)
+    desc = "; ".join(
+        _("TRL %(trl)s (%(label)s): %(count)s") % {"trl": trl, "label": label, "count": count}
+        for trl, label, count in levels
+    )
     out: list[Any] = [_open("chart-funnel", width, height, title, desc)]
     centre = FUNNEL_LABEL_W + FUNNEL_PLOT_W / 2
     for index, (trl, label, count) in enumerate(levels):
@@ -100,7 +104,11 @@ def trl_funnel(levels: Sequence[tuple[int, str, int]], *, title: str) -> SafeStr
                 '<text class="bar-value" x="{}" y="{}">{}</text></g>',
                 trl,
                 count,
-                _("TRL %(trl)s, %(label)s: %(count)s products")
+                ngettext(
+                    "TRL %(trl)s, %(label)s: %(count)s product",
+                    "TRL %(trl)s, %(label)s: %(count)s products",
+                    count,
+                )
                 % {"trl": trl, "label": label, "count": count},
                 FUNNEL_LABEL_W - 8,
                 _n(y + FUNNEL_ROW / 2 + 5),
@@ -199,18 +207,18 @@ def _attempt_marks(attempt: Attempt, scale: TimeScale, y: float, row_h: float, g
     bar_y, bar_h = y + 8, row_h - 16
     state = DECISION_CLASSES.get(attempt.decision, "is-open")
     if attempt.decision == "approved":
-        what = _("approved on %(date)s") % {"date": _day(attempt.ended)}
+        label = _("%(gate)s, attempt %(number)s: submitted on %(date)s, approved on %(ended)s")
     elif attempt.decision == "refused":
-        what = _("refused on %(date)s") % {"date": _day(attempt.ended)}
+        label = _("%(gate)s, attempt %(number)s: submitted on %(date)s, refused on %(ended)s")
     elif attempt.decision == "withdrawn":
-        what = _("withdrawn on %(date)s") % {"date": _day(attempt.ended)}
+        label = _("%(gate)s, attempt %(number)s: submitted on %(date)s, withdrawn on %(ended)s")
     else:
-        what = _("open, no decision yet")
-    label = _("%(gate)s, attempt %(number)s: submitted on %(date)s, %(what)s") % {
+        label = _("%(gate)s, attempt %(number)s: submitted on %(date)s, open, no decision yet")
+    label %= {
         "gate": gate,
         "number": attempt.number,
         "date": _day(attempt.submitted),
-        "what": what,
+        "ended": _day(attempt.ended),
     }
     out: list[Any] = [
         format_html(
@@ -265,9 +273,12 @@ def _attempt_marks(attempt: Attempt, scale: TimeScale, y: float, row_h: float, g
                 _n(cx),
                 _n(y + 3),
                 _n(y + row_h - 3),
-                _("%(gate)s: the statutory clock runs out on %(date)s")
-                % {"gate": gate, "date": _day(attempt.clock_end)}
-                + (" — " + _("overdue") if attempt.overdue else ""),
+                (
+                    _("%(gate)s: the statutory clock runs out on %(date)s — overdue")
+                    if attempt.overdue
+                    else _("%(gate)s: the statutory clock runs out on %(date)s")
+                )
+                % {"gate": gate, "date": _day(attempt.clock_end)},
             )
         )
     return out
@@ -289,14 +300,20 @@ def timeline(
         if not row.attempts:
             descs.append(_("%(gate)s: not submitted") % {"gate": row.label})
         for attempt in row.attempts:
-            text = _("%(gate)s: submitted %(start)s, until %(end)s") % {
-                "gate": row.label,
-                "start": attempt.submitted.isoformat(),
-                "end": attempt.ended.isoformat(),
-            }
-            if attempt.clock_end:
-                text += ", " + _("clock runs out %(date)s") % {"date": attempt.clock_end.isoformat()}
-            descs.append(text)
+            text = (
+                _("%(gate)s: submitted %(start)s, until %(end)s, clock runs out %(date)s")
+                if attempt.clock_end
+                else _("%(gate)s: submitted %(start)s, until %(end)s")
+            )
+            descs.append(
+                text
+                % {
+                    "gate": row.label,
+                    "start": attempt.submitted.isoformat(),
+                    "end": attempt.ended.isoformat(),
+                    "date": attempt.clock_end.isoformat() if attempt.clock_end else "",
+                }
+            )
     out: list[Any] = [
         _open("chart-timeline", width, height, title, "; ".join(descs)),
         mark_safe(  # noqa: S308  (a constant)
@@ -387,9 +404,34 @@ def duration_scale_max(rows: Sequence[DurationRow]) -> float:
     return max([1.0, *(r.p90 for r in rows), *(r.clock for r in rows if r.clock is not None)])
 
 
+def _duration_sentence(unit: str, number: float, *, clock: bool) -> str:
+    """The sentence of a row of :func:`duration_bars`, in days or in per cent of the clock: with its
+    statutory clock (``clock``; plural by the p90 days) or with its count of attempts (plural by it)."""
+    if clock:
+        if unit == "%":
+            return _("%(name)s: median %(median)s, p75 %(p75)s, p90 %(p90)s %%; statutory %(clock)s")
+        return ngettext(
+            "%(name)s: median %(median)s, p75 %(p75)s, p90 %(p90)s day; statutory %(clock)s",
+            "%(name)s: median %(median)s, p75 %(p75)s, p90 %(p90)s days; statutory %(clock)s",
+            round(number),
+        )
+    if unit == "%":
+        return ngettext(
+            "%(name)s: median %(median)s, p75 %(p75)s, p90 %(p90)s %% (%(count)s attempt)",
+            "%(name)s: median %(median)s, p75 %(p75)s, p90 %(p90)s %% (%(count)s attempts)",
+            int(number),
+        )
+    return ngettext(
+        "%(name)s: median %(median)s, p75 %(p75)s, p90 %(p90)s days (%(count)s attempt)",
+        "%(name)s: median %(median)s, p75 %(p75)s, p90 %(p90)s days (%(count)s attempts)",
+        int(number),
+    )
+
+
 def duration_bars(rows: Sequence[DurationRow], *, title: str, unit: str) -> SafeString:
     """A row per gate or agency: three overlaid bars from 0 to p90 (lightest), p75 and the median
-    (darkest), and the statutory clock as a vertical mark (``line.clock-mark``). Geometry: row ``i`` at
+    (darkest), and the statutory clock as a vertical mark (``line.clock-mark``); ``unit`` is ``"days"``
+    or ``"%"`` (shares of the clock), and the texts say so in whole sentences. Geometry: row ``i`` at
     y = 24 + 30 i; a value ``v`` at x = 230 + 420 v / :func:`duration_scale_max`."""
     top_value = duration_scale_max(rows)
     height = DURATION_TOP + DURATION_ROW * max(len(rows), 1) + 8
@@ -399,13 +441,12 @@ def duration_bars(rows: Sequence[DurationRow], *, title: str, unit: str) -> Safe
 
     width = DURATION_LABEL_W + DURATION_PLOT_W + 70
     desc = "; ".join(
-        _("%(name)s: median %(median)s, p75 %(p75)s, p90 %(p90)s %(unit)s; statutory %(clock)s")
+        _duration_sentence(unit, r.p90, clock=True)
         % {
             "name": r.label,
             "median": _n(r.median),
             "p75": _n(r.p75),
             "p90": _n(r.p90),
-            "unit": unit,
             "clock": _n(r.clock) if r.clock is not None else "—",
         }
         for r in rows
@@ -435,13 +476,12 @@ def duration_bars(rows: Sequence[DurationRow], *, title: str, unit: str) -> Safe
                 row.key,
                 _n(row.median),
                 _n(row.p90),
-                _("%(name)s: median %(median)s, p75 %(p75)s, p90 %(p90)s %(unit)s (%(count)s attempts)")
+                _duration_sentence(unit, row.count, clock=False)
                 % {
                     "name": row.label,
                     "median": _n(row.median),
                     "p75": _n(row.p75),
                     "p90": _n(row.p90),
-                    "unit": unit,
                     "count": row.count,
                 },
                 DURATION_LABEL_W - 8,
@@ -475,7 +515,16 @@ def duration_bars(rows: Sequence[DurationRow], *, title: str, unit: str) -> Safe
                     _n(y + 1),
                     _n(cx),
                     _n(y + DURATION_ROW - 1),
-                    _("statutory clock: %(days)s %(unit)s") % {"days": _n(row.clock), "unit": unit},
+                    (
+                        _("statutory clock: %(days)s %%") % {"days": _n(row.clock)}
+                        if unit == "%"
+                        else ngettext(
+                            "statutory clock: %(days)s day",
+                            "statutory clock: %(days)s days",
+                            round(row.clock),
+                        )
+                        % {"days": _n(row.clock)}
+                    ),
                 )
             )
         out.append(
@@ -514,10 +563,14 @@ def forecast_histogram(
     base = FORECAST_TOP + FORECAST_PLOT_H
     height = base + 44
     width = FORECAST_LEFT + FORECAST_PLOT_W + 20
-    desc = (
-        "; ".join(f"{label}: {day.isoformat()}" for label, day in quantiles)
-        + "; "
-        + _("%(draws)s draws") % {"draws": draws}
+    desc = "; ".join(
+        [
+            *(
+                _("%(label)s: %(date)s") % {"label": label, "date": day.isoformat()}
+                for label, day in quantiles
+            ),
+            ngettext("%(draws)s draw", "%(draws)s draws", draws) % {"draws": draws},
+        ]
     )
     out: list[Any] = [_open("chart-forecast", width, height, title, desc)]
     out.append(
@@ -552,7 +605,11 @@ def forecast_histogram(
                 _n(base - bar),
                 _n(max(x2 - x1 - 0.5, 0.5)),
                 _n(bar),
-                _("%(start)s – %(end)s: %(count)s of %(draws)s draws")
+                ngettext(
+                    "%(start)s – %(end)s: %(count)s of %(draws)s draw",
+                    "%(start)s – %(end)s: %(count)s of %(draws)s draws",
+                    draws,
+                )
                 % {"start": _day(start), "end": _day(end), "count": count, "draws": draws},
             )
         )

@@ -70,7 +70,7 @@ class MinistryReport:
     open_barriers: int
     escalated: int
     tables: tuple[Table, ...]
-    invalid: dict[str, list[str]]
+    invalid: dict[str, list[Any]]  # product key -> its problems (EventIssue)
 
 
 #: short names of the technology readiness levels (EC Decision C(2014)4995, General Annex G)

@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext, ngettext_lazy
 from django.utils.translation import gettext as _
 
 from clusterworks.analytics.pathways import InvalidEvents, forecast_time_to_market, gate_clocks
@@ -32,10 +32,10 @@ from clusterworks.web.core.permissions import NotAllowed, check, deny, require
 from clusterworks.web.core.widgets import FastWidgetsMixin
 from clusterworks.web.registry.models import Cluster
 
-from . import analysis, charts, reports, selectors
+from . import analysis, charts, messages, reports, selectors
 from .models import Agency, Barrier, BarrierKind, BarrierStatus, Product, ProductType, Stage
 from .reports import CLOCK_UNITS, STATUS_LABELS, TRL_LABELS, agency_label, agency_names
-from .services import barrier_actions
+from .services import barrier_actions, deletable_event_ids
 
 PAGE_SIZE = 50
 UNRESOLVED = (BarrierStatus.OPEN, BarrierStatus.ESCALATED)
@@ -167,6 +167,35 @@ def _barrier_actions(barrier: Barrier) -> list[dict[str, str]]:
     ]
 
 
+#: a change of a barrier's field in its history, one sentence each
+BARRIER_FIELD_CHANGES = {
+    "escalated_to": gettext_lazy("escalated to: %(value)s"),
+    "escalated_on": gettext_lazy("escalated on: %(value)s"),
+    "resolved_on": gettext_lazy("resolved or closed on: %(value)s"),
+    "resolution": gettext_lazy("resolution: %(value)s"),
+}
+#: the links of a barrier added or removed (the audit log's "added", "removed", "cleared"), counted
+BARRIER_LINK_CHANGES = {
+    ("agencies", "added"): ngettext_lazy("%(count)s agency linked", "%(count)s agencies linked", "count"),
+    ("agencies", "removed"): ngettext_lazy(
+        "%(count)s agency unlinked", "%(count)s agencies unlinked", "count"
+    ),
+    ("agencies", "cleared"): ngettext_lazy(
+        "%(count)s agency unlinked", "%(count)s agencies unlinked", "count"
+    ),
+    ("products", "added"): ngettext_lazy("%(count)s product linked", "%(count)s products linked", "count"),
+    ("products", "removed"): ngettext_lazy(
+        "%(count)s product unlinked", "%(count)s products unlinked", "count"
+    ),
+    ("products", "cleared"): ngettext_lazy(
+        "%(count)s product unlinked", "%(count)s products unlinked", "count"
+    ),
+    ("gates", "added"): ngettext_lazy("%(count)s gate linked", "%(count)s gates linked", "count"),
+    ("gates", "removed"): ngettext_lazy("%(count)s gate unlinked", "%(count)s gates unlinked", "count"),
+    ("gates", "cleared"): ngettext_lazy("%(count)s gate unlinked", "%(count)s gates unlinked", "count"),
+}
+
+
 def barrier_history(barrier: Barrier) -> list[dict[str, Any]]:
     """The barrier's changes from the audit log, oldest first: when, who, the status after the change,
     and a sentence per changed field (status, owner, escalation, resolution, linked objects)."""
@@ -183,7 +212,6 @@ def barrier_history(barrier: Barrier) -> list[dict[str, Any]]:
         u.pk: u.get_full_name() or u.get_username() for u in get_user_model().objects.filter(pk__in=user_ids)
     }
     status_labels = dict(BarrierStatus.choices)
-    linked = {"agencies": _("agencies"), "products": _("products"), "gates": _("gates")}
     history = []
     status = ""
     for event in events:
@@ -201,19 +229,16 @@ def barrier_history(barrier: Barrier) -> list[dict[str, Any]]:
                 lines.append(_("raised, status: %(new)s") % {"new": status_labels.get(new, new)})
         if "owner_id" in changes:
             lines.append(_("owner: %(name)s") % {"name": users.get(changes["owner_id"][1], "—")})
-        for name, label in (
-            ("escalated_to", _("escalated to")),
-            ("escalated_on", _("escalated on")),
-            ("resolved_on", _("resolved or closed on")),
-            ("resolution", _("resolution")),
-        ):
+        for name, sentence in BARRIER_FIELD_CHANGES.items():
             if name in changes and isinstance(changes[name], list):
-                lines.append(f"{label}: {changes[name][1] or '—'}")
-        for name, label in linked.items():
+                lines.append(sentence % {"value": changes[name][1] or "—"})
+        for name in ("agencies", "products", "gates"):
             change = changes.get(name)
             if isinstance(change, dict):
                 for verb, ids in change.items():
-                    lines.append(f"{label}: {verb} {len(ids)}")
+                    sentence = BARRIER_LINK_CHANGES.get((name, verb))
+                    if sentence is not None:
+                        lines.append(sentence % {"count": len(ids)})
         if lines:
             history.append({"at": event.at, "who": event.actor_label, "status": status, "changes": lines})
     return history
@@ -295,11 +320,15 @@ def _gate_name(pipeline, catalogue: str, key: str | None) -> str:
 def _clock_text(clock_used: int | None, statutory: int | None, kind: str) -> str:
     if statutory is None or clock_used is None:
         return ""
-    return _("%(used)s of %(statutory)s %(unit)s") % {
-        "used": clock_used,
-        "statutory": statutory,
-        "unit": CLOCK_UNITS.get(kind, ""),
-    }
+    if kind == "working":
+        sentence = ngettext(
+            "%(used)s of %(statutory)s working day", "%(used)s of %(statutory)s working days", statutory
+        )
+    else:
+        sentence = ngettext(
+            "%(used)s of %(statutory)s calendar day", "%(used)s of %(statutory)s calendar days", statutory
+        )
+    return sentence % {"used": clock_used, "statutory": statutory}
 
 
 # --- the pipeline board ------------------------------------------------------------------------------
@@ -440,11 +469,25 @@ def board(request):
         "overdue": sum(1 for c in cards if c["overdue"]),
         "levels": levels,
         "funnel_svg": charts.trl_funnel(levels, title=_("Products by technology readiness level")),
-        "invalid": result.invalid,
+        "invalid": invalid_problems(pipeline, result),
         "today": today,
         "can_create": check(request.user, "product.create", cluster),
     }
     return render(request, "pathways/pages/board.html", context)
+
+
+def invalid_problems(pipeline, result) -> dict[str, list[str]]:
+    """The products set aside because their events break the rules, each with its problems in the
+    reader's language (the gate by its name where the product's catalogue has it)."""
+    problems: dict[str, list[str]] = {}
+    for key, issues in result.invalid.items():
+        try:
+            product = pipeline.product(key)
+            names = {gate.key: str(gate) for gate in pipeline.gates.get(product.catalogue_id, ())}
+        except KeyError:
+            names = {}
+        problems[key] = [messages.event_issue_at(issue, names.get(issue.gate, "")) for issue in issues]
+    return problems
 
 
 # --- a product's page --------------------------------------------------------------------------------
@@ -560,6 +603,7 @@ def _forecast(product, gates, events, *, today: dt.date) -> dict[str, Any] | Non
     ]
     return {
         "forecast": forecast,
+        "assumptions": [messages.render(assumption) for assumption in forecast.assumptions],
         # every draw on one day (e.g. nothing left to wait for): a chart would show a single line
         "svg": charts.forecast_histogram(
             bins, quantiles=quantiles, draws=forecast.draws, title=_("Forecast time to market: draws by date")
@@ -589,12 +633,24 @@ def product_detail(request, key):
         selectors.event_of(row, product_key=product.key, gate_key=row.gate.key, line=row.pk) for row in rows
     ]
     specs = {gate.key: selectors.gate_spec(gate) for gate in gates}
+    gate_by_key = {gate.key: gate for gate in gates}
     problems: list[str] = []
     try:
         clocks = gate_clocks(events, specs, calendar=analysis.working_calendar(), today=today)
     except InvalidEvents as error:
-        problems, clocks = error.lines(), ()
-    gate_by_key = {gate.key: gate for gate in gates}
+        clocks = ()
+        problems = [
+            messages.event_issue_at(issue, str(gate_by_key.get(issue.gate, ""))) for issue in error.issues
+        ]
+        if error.total > len(error.issues):
+            problems.append(
+                ngettext(
+                    "and %(count)s more problem.",
+                    "and %(count)s more problems.",
+                    error.total - len(error.issues),
+                )
+                % {"count": error.total - len(error.issues)}
+            )
     forecast = _forecast(product, gates, events, today=today) if not problems else None
     can_change = bool(check(request.user, "product.change", product))
     context = {
@@ -622,6 +678,8 @@ def product_detail(request, key):
         ],
         "gates": gates,
         "events": rows,
+        # only the latest event of each gate may be deleted (services.event_delete refuses the others)
+        "deletable_events": deletable_event_ids(rows) if can_change else set(),
         "participants": list(product.participants.select_related("organisation").order_by("role", "pk")),
         "documents": list(product.documents.select_related("gate")),
         "barriers": list(
@@ -676,7 +734,7 @@ def duration_charts(pipeline, result) -> dict[str, Any]:
         )
         if agencies
         else "",
-        "gate_svg": charts.duration_bars(gates, title=_("Clock days used, by gate"), unit=_("days"))
+        "gate_svg": charts.duration_bars(gates, title=_("Clock days used, by gate"), unit="days")
         if gates
         else "",
     }
@@ -700,7 +758,7 @@ def bottlenecks(request):
             reports.gate_table(pipeline, result),
             reports.stuck_table(pipeline, result),
         ],
-        "invalid": result.invalid,
+        "invalid": invalid_problems(pipeline, result),
         **duration_charts(pipeline, result),
     }
     return render(request, "pathways/pages/bottlenecks.html", context)

@@ -197,12 +197,10 @@ def event_create(request, key):
             )
             return redirect(_product_url(product))
     rows = selectors.product_event_rows(product)
-    latest = {}
-    for row in rows:
-        latest[row.gate_id] = row.pk  # rows are in date order: the last one of each gate wins
+    deletable = services.deletable_event_ids(rows)
     context = {
         **event_form_context(product, form, gate=request.GET.get("gate", "")),
-        "events": [(row, gate_label(row.gate), latest[row.gate_id] == row.pk) for row in rows],
+        "events": [(row, gate_label(row.gate), row.pk in deletable) for row in rows],
         "gates": [(gate, gate_label(gate)) for gate in gates],
     }
     return render(request, "pathways/records/event_form.html", context)

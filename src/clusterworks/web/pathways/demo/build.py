@@ -1,10 +1,12 @@
 """Writing the pathways demo: upserts on keys, gate events in bulk, barriers through the services.
 
 Building twice changes nothing: products and their consortia are upserted on their keys (a consortium
-member a visitor added is kept); a product's generated events are rewritten, in bulk, only when they
-differ from the stored ones, and never for a product on which a user recorded an event (its story is
-the user's now); a barrier's story (raised, escalated, resolved or closed) is played through the
-services once, when it is created, so that what a visitor did to it survives a rebuild.
+member a visitor added is kept); a product's illustrative documents are stored through the document
+service when it lacks them (:mod:`.documents`); a product's generated events are rewritten, in bulk,
+only when they differ from the stored ones, and never for a product on which a user recorded an
+event (its story is the user's now); a barrier's story (raised, escalated, resolved or closed) is
+played through the services once, when it is created, so that what a visitor did to it survives a
+rebuild.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ..models import Agency, Barrier, Gate, GateCatalogue, GateEvent, Product, P
 from ..reference import load_catalogues
 from ..selectors import catalogue_in_force, gate_spec, product_gates
 from .content import BARRIERS, ILLUSTRATIVE, MMTC, STORIES, TESTING_LAB, BarrierStory, Story
+from .documents import build_documents
 from .histories import DemoEvent, story_events
 
 MSK = dt.timezone(dt.timedelta(hours=3))
@@ -260,7 +263,9 @@ def build_pathways_demo(progress: Callable[[str], None] = lambda _: None) -> Non
     total, written = _events(products)
     users = {u.username: u for u in User.objects.filter(username__in=["manager", "representative"])}
     created = sum(_barrier(story, cluster, users)[1] for story in BARRIERS)
+    documents, stored = build_documents([p for _, p in products], actor=users["manager"])
     progress(
         f"Pathways: {len(products)} illustrative products with {total} gate events "
-        f"({written} written), {len(BARRIERS)} barriers ({created} new)"
+        f"({written} written), {documents} documents ({stored} stored), {len(BARRIERS)} barriers "
+        f"({created} new)"
     )
