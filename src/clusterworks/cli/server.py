@@ -80,6 +80,14 @@ def demo(host: str, port: int, workers: int, threads: int, no_serve: bool) -> No
     barrier Eurogen raised, and records the events of the products Eurogen develops; "analyst" sees
     every product, the board, the bottlenecks and the report for the ministry, and changes nothing.
 
+    Support programme (/programme/): an illustrative competition shaped like the one the seed news item
+    describes: this year's call of the programme for the pilot clusters, 25 applications asking for
+    2.7 bn roubles against an envelope of 2.5 bn, conflicts of interest found in the registry and
+    declared, reviewers assigned exactly, their reviews, the commission's vote, the exact allocation
+    (the envelope spent to the kopeck), the decisions and the published awards; and next year's call,
+    open. "officer" runs the programme, "commission" chairs the commission, "expert" is one of the
+    reviewers, "manager" may apply to next year's call.
+
     A rebuild changes nothing already there: events recorded and barriers handled by a user stay as
     they are.
     """

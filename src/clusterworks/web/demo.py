@@ -1,5 +1,6 @@
 """The demo instance: the Moscow Medical Technologies Cluster, the 25 (+1) pilot innovative territorial
-clusters and one user per role. Building it twice changes nothing (every row is upserted on its key).
+clusters, one user per role, and the demos of foresight, pathways and the support programme. Building it
+twice changes nothing (every row is upserted on its key).
 
 The coordinator and the spearhead organisations are those named in the HSE ISSEK news item that
 describes the cluster (see ``../shared/seed``); every other member, person, agreement and project is
@@ -18,6 +19,7 @@ from clusterworks.web.core.models import RoleAssignment, User
 from clusterworks.web.core.roles import Role
 from clusterworks.web.foresight.demo import build_foresight_demo
 from clusterworks.web.pathways.demo import build_pathways_demo
+from clusterworks.web.programme.demo import build_programme_demo
 from clusterworks.web.registry.models import (
     Affiliation,
     Agreement,
@@ -426,4 +428,5 @@ def build_demo(progress: Callable[[str], None] = lambda _: None) -> list[tuple[s
         credentials = _users(progress)
         build_foresight_demo(progress)
         build_pathways_demo(progress)
+        build_programme_demo(progress)
         return credentials

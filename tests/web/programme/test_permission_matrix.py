@@ -207,3 +207,17 @@ def test_a_member_who_leaves_later_may_still_apply(world):
     membership.left = timezone.localdate() - timezone.timedelta(days=1)
     membership.save()
     assert not check(users["rep_member"], "application.create", objects["call"])
+
+
+def test_under_always_an_assigned_reviewer_reads_the_others_before_writing(world):
+    users, objects = world
+    call = objects["call"]
+    call.reviews_visible = "always"
+    call.save()
+    newcomer = user_with_role(Role.EXPERT)
+    Assignment.objects.create(application=objects["fellow_review"].assignment.application, reviewer=newcomer)
+    assert check(newcomer, "review.read", objects["fellow_review"])  # no review of their own yet
+    call.reviews_visible = "after_own"
+    call.save()
+    decision = check(newcomer, "review.read", objects["fellow_review"])
+    assert not decision and "once you have submitted your own" in str(decision.reason)

@@ -41,3 +41,15 @@ def test_no_reviews_no_scores_and_unknown_methods_are_named():
     assert application_scores(call=call) == {}
     with pytest.raises(ValueError, match="allowed: raw, z, robust"):
         application_scores(call=call, method="median")
+
+
+def test_a_review_by_an_expert_found_conflicted_later_does_not_count():
+    from clusterworks.web.programme.models import Conflict
+
+    call = CallFactory()
+    a = ApplicationFactory(call=call, state="review")
+    first, second = user_with_role(Role.EXPERT), user_with_role(Role.EXPERT)
+    _review(a, first, 9, 6)  # 80 (hand computation as above)
+    _review(a, second, 6, 3)  # 50
+    Conflict.objects.create(application=a, expert=second, source="joint_project", detail="found later")
+    assert application_scores(call=call, method="raw") == {a.pk: pytest.approx(80.0)}

@@ -174,8 +174,8 @@ class SectorForm(_RowForm):
     FIELDS = SECTOR_FIELDS
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
     name_ru = forms.CharField(label=_("Name (Russian)"), max_length=200, required=False)
-    min_share = _share(_("At least, % of the envelope"))
-    max_share = _share(_("At most, % of the envelope"))
+    min_share = _share(_("At least, share of the envelope, %"))
+    max_share = _share(_("At most, share of the envelope, %"))
 
 
 class QuestionForm(_RowForm):

@@ -195,8 +195,8 @@ class Sector(Localised):
     key = models.CharField(_("key"), max_length=60, validators=[key_validator])
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
-    min_share = models.DecimalField(_("at least, % of the envelope"), **SHARE, null=True, blank=True)
-    max_share = models.DecimalField(_("at most, % of the envelope"), **SHARE, null=True, blank=True)
+    min_share = models.DecimalField(_("at least, share of the envelope, %"), **SHARE, null=True, blank=True)
+    max_share = models.DecimalField(_("at most, share of the envelope, %"), **SHARE, null=True, blank=True)
 
     class Meta:
         verbose_name = _("sector")

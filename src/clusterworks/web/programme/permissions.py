@@ -293,15 +293,16 @@ def can_read_review(user: Any, review: Review) -> Decision:
         return deny(_("the review is not submitted yet"))
     if application.state in COMMISSION_STATES and _commission_member(user, application.call):
         return allow(_("it is before your commission"))
-    own = Review.objects.filter(assignment__application=application, assignment__reviewer=user)
-    if own.exists():
+    if Assignment.objects.filter(application=application, reviewer=user).exists():
         visible = application.call.reviews_visible
-        if visible == "always" or (
-            visible == "after_own" and own.filter(submitted_at__isnull=False).exists()
-        ):
+        own_submitted = Review.objects.filter(
+            assignment__application=application, assignment__reviewer=user, submitted_at__isnull=False
+        ).exists()
+        if visible == "always" or (visible == "after_own" and own_submitted):
             return allow(_("you reviewed this application too"))
         if visible == "after_own":
             return deny(_("other reviews open once you have submitted your own"))
+    return deny(_("other reviews open once you have submitted your own"))
     return deny(
         _(
             "reviews are read by the programme's officers, the commission and, by the call's rule, "

@@ -437,8 +437,8 @@ class Migration(migrations.Migration):
                 ('key', models.CharField(max_length=60, validators=[django.core.validators.RegexValidator('^[a-z0-9][a-z0-9._-]{0,79}$', "Use lower-case Latin letters, digits, '.', '_' and '-' (up to 80 characters).")], verbose_name='key')),
                 ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
                 ('name_ru', models.CharField(blank=True, max_length=200, verbose_name='name (Russian)')),
-                ('min_share', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='at least, % of the envelope')),
-                ('max_share', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='at most, % of the envelope')),
+                ('min_share', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='at least, share of the envelope, %')),
+                ('max_share', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='at most, share of the envelope, %')),
                 ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sectors', to='programme.call')),
             ],
             options={

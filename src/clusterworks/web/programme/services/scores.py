@@ -1,7 +1,8 @@
-"""The applications' scores from the submitted reviews: the rubric's criteria and the reviewers' scores
-read in three queries and aggregated by :func:`clusterworks.analytics.review.aggregate_scores` (raw mean,
-z-scores, robust; disagreement flags). Drafts do not count. Used by the review pages, the commission and
-the allocation."""
+"""The applications' scores from the submitted reviews (never those of an expert with a conflict of
+interest on the application, even one found after the review): the rubric's criteria and the reviewers'
+scores read in four queries and aggregated by
+:func:`clusterworks.analytics.review.aggregate_scores` (raw mean, z-scores, robust; disagreement
+flags). Drafts do not count. Used by the review pages, the commission and the allocation."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 from clusterworks.analytics.review import Criterion as RubricCriterion
 from clusterworks.analytics.review import ReviewAggregation, aggregate_scores
 
-from ..models import Call, Criterion, Score
+from ..models import Call, Conflict, Criterion, Score
 
 #: the score each method gives, by the name used in AllocationRun.score_method
 METHODS = ("raw", "z", "robust")
@@ -31,8 +32,13 @@ def call_aggregation(*, call: Call) -> ReviewAggregation | None:
     ).values_list(
         "review__assignment__application_id", "review__assignment__reviewer_id", "criterion_id", "value"
     )
+    # a review by an expert found conflicted afterwards does not count
+    conflicted = set(
+        Conflict.objects.filter(application__call=call).values_list("application_id", "expert_id")
+    )
     for application_id, reviewer_id, criterion_id, value in rows:
-        scores[(application_id, reviewer_id)][keys[criterion_id]] = float(value)
+        if (application_id, reviewer_id) not in conflicted:
+            scores[(application_id, reviewer_id)][keys[criterion_id]] = float(value)
     if not scores or not rubric:
         return None
     return aggregate_scores(dict(scores), rubric)

@@ -1,0 +1,283 @@
+"""The content of the programme demo: a competition shaped like the one in the seed news item (the
+federal support of the pilot innovative territorial clusters: 2.5 bn roubles allocated against about
+2.7 bn requested; six biotech, pharma and medical clusters). The clusters are the registry's 25 pilot
+clusters of 2012; every application, amount, expert, review, vote and award is illustrative."""
+
+from __future__ import annotations
+
+PROGRAMME_KEY = "pilot-itc-support"
+CALL_KEY = "pilot-itc-selection"
+ENVELOPE = 2_500_000_000
+
+#: sector key, English name, Russian name
+SECTORS = [
+    (
+        "biopharma-med",
+        "Biotechnology, pharmaceuticals and medical industry",
+        "Биотехнологии, фармацевтика и медицинская промышленность",
+    ),
+    ("ict-electronics", "ICT and electronics", "ИКТ и электроника"),
+    ("nuclear", "Nuclear and radiation technologies", "Ядерные и радиационные технологии"),
+    ("materials-chemistry", "New materials and chemistry", "Новые материалы и химия"),
+    (
+        "aerospace-transport",
+        "Aerospace, shipbuilding and transport engineering",
+        "Авиакосмическая промышленность, судостроение и транспортное машиностроение",
+    ),
+]
+
+#: expenditure lines of the call (key, English, Russian)
+LINES = [
+    (
+        "cluster-organisation",
+        "Support of the cluster's specialised organisation",
+        "Обеспечение деятельности специализированной организации кластера",
+    ),
+    ("training", "Training and retraining of staff", "Подготовка и переподготовка кадров"),
+    (
+        "exhibitions",
+        "Exhibitions, fairs and communication",
+        "Выставочно-ярмарочные и коммуникативные мероприятия",
+    ),
+    (
+        "engineering-centres",
+        "Engineering, prototyping and industrial design centres",
+        "Центры инжиниринга, прототипирования и промышленного дизайна",
+    ),
+    (
+        "infrastructure",
+        "Innovation and production infrastructure",
+        "Инновационная и производственная инфраструктура",
+    ),
+]
+
+#: cluster key, sector, federal request in millions of roubles, floor as a share of it (1.0: all or
+#: nothing), regional co-financing as a share of federal + regional, the project in English and Russian
+APPLICATIONS = [
+    (
+        "itc-altai-biopharma",
+        "biopharma-med",
+        95,
+        0.6,
+        0.20,
+        "Pilot production of plant-based medicines and a training centre for GMP staff",
+        "Опытное производство растительных лекарственных средств и учебный центр для персонала GMP",
+    ),
+    (
+        "itc-kaluga-pharma-biomed",
+        "biopharma-med",
+        150,
+        0.5,
+        0.25,
+        "Shared preclinical research centre and nuclear-medicine engineering centre",
+        "Центр коллективного пользования для доклинических исследований "
+        "и инжиниринговый центр ядерной медицины",
+    ),
+    (
+        "itc-pushchino-biotech",
+        "biopharma-med",
+        110,
+        0.6,
+        0.15,
+        "Biotechnology prototyping centre for recombinant proteins",
+        "Центр прототипирования биотехнологической продукции: рекомбинантные белки",
+    ),
+    (
+        "itc-severny-biopharma",
+        "biopharma-med",
+        120,
+        0.6,
+        0.20,
+        "Scale-up facility for biopharmaceuticals and a cluster partnering programme",
+        "Площадка масштабирования биофармацевтических производств и программа кооперации участников",
+    ),
+    (
+        "itc-spb-medpharm-radiation",
+        "biopharma-med",
+        150,
+        0.5,
+        0.30,
+        "Engineering centre for medical devices and radiopharmaceuticals",
+        "Инжиниринговый центр медицинских изделий и радиофармпрепаратов",
+    ),
+    (
+        "itc-tomsk-pharma-medtech-it",
+        "biopharma-med",
+        135,
+        0.6,
+        0.20,
+        "Medical equipment prototyping centre and export promotion",
+        "Центр прототипирования медицинской техники и продвижение на внешние рынки",
+    ),
+    (
+        "itc-zelenograd",
+        "ict-electronics",
+        140,
+        0.5,
+        0.25,
+        "Microelectronics design centre and engineering staff training",
+        "Центр проектирования микроэлектроники и подготовка инженерных кадров",
+    ),
+    (
+        "itc-novosibirsk-ict-biopharma",
+        "ict-electronics",
+        120,
+        0.6,
+        0.20,
+        "Software export support and a shared data-centre for cluster members",
+        "Поддержка экспорта программного обеспечения и общий центр обработки данных для участников",
+    ),
+    (
+        "itc-spb-ict",
+        "ict-electronics",
+        130,
+        0.6,
+        0.15,
+        "Radio-electronics testing laboratory and international partnering",
+        "Испытательная лаборатория радиоэлектроники и международная кооперация",
+    ),
+    (
+        "itc-mordovia-lighting",
+        "ict-electronics",
+        70,
+        1.0,
+        0.20,
+        "Certification centre for LED lighting products",
+        "Центр сертификации светодиодной светотехнической продукции",
+    ),
+    (
+        "itc-zheleznogorsk",
+        "nuclear",
+        100,
+        0.6,
+        0.10,
+        "Spacecraft components engineering centre",
+        "Инжиниринговый центр компонентов космических аппаратов",
+    ),
+    (
+        "itc-dubna-nuclear-nano",
+        "nuclear",
+        110,
+        0.6,
+        0.20,
+        "Nanotechnology pilot production and technology transfer office",
+        "Опытное производство нанотехнологической продукции и центр трансфера технологий",
+    ),
+    (
+        "itc-sarov",
+        "nuclear",
+        125,
+        0.5,
+        0.15,
+        "Supercomputer simulation services for cluster companies",
+        "Услуги суперкомпьютерного моделирования для предприятий кластера",
+    ),
+    (
+        "itc-dimitrovgrad-nuclear",
+        "nuclear",
+        90,
+        1.0,
+        0.25,
+        "Isotope production line for nuclear medicine",
+        "Линия производства изотопов для ядерной медицины",
+    ),
+    (
+        "itc-troitsk-materials-lasers",
+        "materials-chemistry",
+        115,
+        0.6,
+        0.20,
+        "Laser technology centre for small and medium enterprises",
+        "Центр лазерных технологий для малых и средних предприятий",
+    ),
+    (
+        "itc-kemerovo-coal-chemistry",
+        "materials-chemistry",
+        80,
+        0.6,
+        0.15,
+        "Pilot plant for coal-chemistry products and waste processing",
+        "Опытная установка углехимической продукции и переработки отходов",
+    ),
+    (
+        "itc-bashkortostan-petrochem",
+        "materials-chemistry",
+        85,
+        0.6,
+        0.20,
+        "Petrochemical engineering centre",
+        "Инжиниринговый центр нефтехимии",
+    ),
+    (
+        "itc-tatarstan-kama",
+        "materials-chemistry",
+        130,
+        0.5,
+        0.25,
+        "Composite materials centre and supplier development for the automotive industry",
+        "Центр композиционных материалов и развитие поставщиков автомобильной промышленности",
+    ),
+    (
+        "itc-nizhny-novgorod-auto-petrochem",
+        "materials-chemistry",
+        105,
+        0.6,
+        0.20,
+        "Automotive components testing centre",
+        "Испытательный центр автомобильных компонентов",
+    ),
+    (
+        "itc-sverdlovsk-titanium",
+        "materials-chemistry",
+        95,
+        1.0,
+        0.20,
+        "Titanium additive manufacturing centre",
+        "Центр аддитивных технологий из титана",
+    ),
+    (
+        "itc-arkhangelsk-shipbuilding",
+        "aerospace-transport",
+        90,
+        0.6,
+        0.15,
+        "Shipbuilding supplier development and staff retraining",
+        "Развитие поставщиков судостроения и переподготовка кадров",
+    ),
+    (
+        "itc-perm-rocket-engines",
+        "aerospace-transport",
+        85,
+        0.6,
+        0.20,
+        "Engine components prototyping centre",
+        "Центр прототипирования компонентов двигателей",
+    ),
+    (
+        "itc-samara-aerospace",
+        "aerospace-transport",
+        110,
+        0.6,
+        0.20,
+        "Aerospace engineering centre and cluster exhibitions",
+        "Авиакосмический инжиниринговый центр и выставочная деятельность кластера",
+    ),
+    (
+        "itc-ulyanovsk-avia",
+        "aerospace-transport",
+        75,
+        0.6,
+        0.25,
+        "Aviation maintenance training centre",
+        "Учебный центр технического обслуживания воздушных судов",
+    ),
+    (
+        "itc-khabarovsk-aircraft-ships",
+        "aerospace-transport",
+        85,
+        0.6,
+        0.15,
+        "Supplier qualification programme for aircraft and shipbuilding",
+        "Программа квалификации поставщиков авиа- и судостроения",
+    ),
+]
