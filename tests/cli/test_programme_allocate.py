@@ -46,14 +46,24 @@ def test_allocates_exactly_and_explains_each_row(tmp_path):
     out = tmp_path / "allocation.csv"
     result = invoke(apps, "--budget", "100", "--rules", rules, "--out", str(out))
     assert result.exit_code == 0, result.stderr
+    # OUT.csv as issue 5 specifies it: id, award, reason
     assert out.read_text(encoding="utf-8").splitlines() == [
-        "application,awarded,requested,score,status,reason,explanation",
-        "A,30.00,50.00,10,partial,cut-by-envelope+cluster-cap,funded in part: 30.00 of 50.00 requested; the "
+        "id,award,reason",
+        "A,30.00,cut-by-envelope+cluster-cap",
+        "B,40.00,funded-in-full",
+        "C,30.00,cut-by-envelope",
+        "D,0.00,below-min-score",
+    ]
+    result = invoke(apps, "--budget", "100", "--rules", rules, "--out", str(out), "--details")
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8").splitlines() == [
+        "id,award,reason,requested,score,status,explanation",
+        "A,30.00,cut-by-envelope+cluster-cap,50.00,10,partial,funded in part: 30.00 of 50.00 requested; the "
         "envelope of 100.00 is used up; the cap of 70.00 for cluster K is reached",
-        "B,40.00,40.00,9,full,funded-in-full,funded in full: 40.00",
-        "C,30.00,40.00,6,partial,cut-by-envelope,funded in part: 30.00 of 40.00 requested; the envelope of "
+        "B,40.00,funded-in-full,40.00,9,full,funded in full: 40.00",
+        "C,30.00,cut-by-envelope,40.00,6,partial,funded in part: 30.00 of 40.00 requested; the envelope of "
         "100.00 is used up",
-        "D,0.00,30.00,3,none,below-min-score,not funded: score 3 is below the minimum score 5",
+        "D,0.00,below-min-score,30.00,3,none,not funded: score 3 is below the minimum score 5",
     ]
     lines = result.stdout.splitlines()
     assert lines[0] == (
@@ -76,7 +86,7 @@ def test_greedy_columns_sensitivity_and_json(tmp_path):
     )
     assert result.exit_code == 0, result.stderr
     rows = out.read_text(encoding="utf-8").splitlines()
-    assert rows[0].endswith(",greedy_awarded,greedy_status,greedy_reason")
+    assert rows[0] == "id,award,reason,greedy_award,greedy_status,greedy_reason"
     assert rows[1].endswith(",50.00,full,funded-in-full") and rows[2].endswith(
         ",0.00,none,cut-by-envelope+cluster-cap"
     )
