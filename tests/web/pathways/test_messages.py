@@ -218,4 +218,5 @@ def test_an_event_issue_is_worded_from_its_code(russian):
     )
     with translation.override("ru"):
         assert messages.event_issue(issue) == "нет этапа «x»"
-        assert messages.event_issue_at(issue, "Регистрация") == "At “Регистрация”: нет этапа «x»"
+        # the catalogue's own translation of "At “%(gate)s”: %(problem)s"
+        assert messages.event_issue_at(issue, "Регистрация") == "Этап «Регистрация»: нет этапа «x»"

@@ -1,8 +1,9 @@
 """The awards as open data (services.exports): 360Giving JSON valid against the standard's schema, CSV and
 XLSX; and the public results page, open to everyone, with nothing about reviewers or their scores.
 
-Validation against ``../shared/data/360giving-schema/360-giving-schema.json`` (the grant schema of the
-360Giving Data Standard 1.4.3, draft 2020-12): ``jsonschema`` is not installed in this environment, so
+Validation against ``tests/data/programme/360-giving-schema.json``, a copy of
+``../shared/data/360giving-schema/`` (the grant schema of the 360Giving Data Standard 1.4.3, draft
+2020-12): ``jsonschema`` is not installed in this environment, so
 the required fields and their types are checked by hand below, and the whole schema is applied with
 ``jsonschema_rs`` (installed with schemathesis) when it can be imported.
 """
@@ -25,9 +26,8 @@ from clusterworks.web.programme.services import allocation, awards, exports
 from tests.web.programme.world_decisions import build_world
 
 D = Decimal
-SCHEMA = (
-    Path(__file__).resolve().parents[4] / "shared" / "data" / "360giving-schema" / "360-giving-schema.json"
-)
+# a copy of ../shared/data/360giving-schema/360-giving-schema.json (CC BY 4.0, see tests/data/programme)
+SCHEMA = Path(__file__).resolve().parents[2] / "data" / "programme" / "360-giving-schema.json"
 DATE = re.compile(r"^[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$")
 
 
