@@ -554,7 +554,9 @@ def application_update(
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}; allowed: {sorted(APPLICATION_FIELDS)}")
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        application = (
+            Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
+        )
         errors: dict[str, list[str]] = {}
         call = application.call
         if "title" in data:
@@ -647,7 +649,9 @@ def budget_save(*, actor: Any, application: Application, cells: Mapping[tuple[st
     are reported in the returned budget's problems and enforced at submission."""
     require(actor, "application.edit", application)
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        application = (
+            Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
+        )
         call = application.call
         lines = call_lines(call)
         budget = budget_evaluate(call=call, lines=lines, cells=cells)
@@ -770,7 +774,7 @@ def application_submit(*, actor: Any, application: Application, comment: str = "
     the workflow's ``submit`` transition is taken (the applicants are notified)."""
     with transaction.atomic():
         application = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("call", "cluster", "region")
             .get(pk=application.pk)
         )

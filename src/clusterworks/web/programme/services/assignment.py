@@ -392,7 +392,7 @@ def assign_reviewers_for_call(*, actor: Any, call: Call) -> AssignmentRun:
     (code ``infeasible``) with the reason when the rules cannot be met; then nothing changes."""
     require(actor, "call.manage", call)
     with transaction.atomic():
-        Call.objects.select_for_update().filter(pk=call.pk).first()
+        Call.objects.select_for_update(of=("self",)).filter(pk=call.pk).first()
         detect_conflicts(call=call)  # the registry as it is today: no conflicted pair slips through
         problem = _call_problem(call)
         solution = _solve(problem)

@@ -102,7 +102,7 @@ def awards_create(
     created = []
     with transaction.atomic():
         applications = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .filter(call=call, state__in=AWARDABLE_STATES, award__isnull=True, pk__in=list(lines))
             .order_by("number")
         )
@@ -236,7 +236,9 @@ def progress_report_save(
     if errors:
         raise ValidationError(dict(errors))
     with transaction.atomic():
-        report = ProgressReport.objects.select_for_update().filter(award=award, period=period).first()
+        report = (
+            ProgressReport.objects.select_for_update(of=("self",)).filter(award=award, period=period).first()
+        )
         if report is not None and report.accepted:
             raise ValidationError({"period": _("The report for %(period)d is accepted and no longer changes.")
                                    % {"period": period}})  # fmt: skip

@@ -224,7 +224,7 @@ def programme_update(
     """Change a programme (its key stays); ``officers``, when given, replaces the list of its officers."""
     require(actor, "programme.manage", programme)
     with transaction.atomic():
-        programme = Programme.objects.select_for_update().get(pk=programme.pk)
+        programme = Programme.objects.select_for_update(of=("self",)).get(pk=programme.pk)
         _programme_data(programme, data, creating=False)
         programme.save()
         if officers is not None:
@@ -694,7 +694,7 @@ def call_update(
     within what the call's applications and reviews allow (the module's docstring)."""
     require(actor, "programme.manage", call.programme)
     with transaction.atomic():
-        locked = Call.objects.select_for_update().get(pk=call.pk)
+        locked = Call.objects.select_for_update(of=("self",)).get(pk=call.pk)
         return _save_call(
             call=locked, creating=False, data=data, eligible_clusters=eligible_clusters,
             eligible_regions=eligible_regions, lines=lines, sectors=sectors, questions=questions,
@@ -707,7 +707,7 @@ def call_publish(*, actor: Any, call: Call, published: bool) -> Call:
     take it back while it has no applications."""
     require(actor, "programme.manage", call.programme)
     with transaction.atomic():
-        call = Call.objects.select_for_update().get(pk=call.pk)
+        call = Call.objects.select_for_update(of=("self",)).get(pk=call.pk)
         if published:
             errors = _Errors()
             if not call.lines.exists():

@@ -167,7 +167,7 @@ def meeting_open(*, actor: Any, meeting: Meeting) -> Meeting:
     open, when the commission has no member or no application is before it."""
     require(actor, "commission.manage", meeting.call)
     with transaction.atomic():
-        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        locked = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
         if locked.opened_at is not None:
             raise ValidationError({"meeting": _("Voting at this meeting has already been opened.")})
         other = Meeting.objects.filter(
@@ -194,7 +194,7 @@ def meeting_close(*, actor: Any, meeting: Meeting) -> Meeting:
     """Close voting at ``meeting`` and write its minutes."""
     require(actor, "commission.manage", meeting.call)
     with transaction.atomic():
-        locked = Meeting.objects.select_for_update().select_related("call").get(pk=meeting.pk)
+        locked = Meeting.objects.select_for_update(of=("self",)).select_related("call").get(pk=meeting.pk)
         if locked.opened_at is None:
             raise ValidationError({"meeting": _("Voting at this meeting has not been opened.")})
         if locked.closed_at is not None:
@@ -244,7 +244,9 @@ def vote_cast(*, actor: Any, meeting: Meeting, application: Application, choice:
             }
         )
     with transaction.atomic():
-        vote = Vote.objects.select_for_update().filter(meeting=meeting, application=application, member=actor)
+        vote = Vote.objects.select_for_update(of=("self",)).filter(
+            meeting=meeting, application=application, member=actor
+        )
         existing = vote.first()
         if existing is None:
             return Vote.objects.create(meeting=meeting, application=application, member=actor, choice=choice)
@@ -509,7 +511,7 @@ def meeting_decide(
         )
     with transaction.atomic():
         application = take_transition(actor=actor, application=application, key=decision, comment=comment)
-        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        locked = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
         entry = _("Application %(number)s “%(title)s”: %(decision)s.") % {
             "number": application.number,
             "title": application.title,

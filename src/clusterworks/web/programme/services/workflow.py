@@ -132,7 +132,7 @@ def take_transition(*, actor: Any, application: Application, key: str, comment: 
     budget before ``submit``, say) check them before calling.
     """
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
         transition = (
             Transition.objects.select_related("source", "target")
             .filter(call_id=application.call_id, key=key)
