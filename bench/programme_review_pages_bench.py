@@ -26,12 +26,8 @@ A database named by DATABASE_URL must be empty of programmes: the benchmark fill
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import platform
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,9 +36,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
+import page_bench
+from page_bench import measure
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT / "bench"))
 
 SEED = 20261201
@@ -217,41 +214,6 @@ def populate() -> dict[str, str]:
 # --------------------------------------------------------------------------------------------- timing
 
 
-def measure(client, path: str, *, requests: int) -> dict:
-    """p50 and p95 of ``requests`` GETs of ``path`` after two warm-up requests, and the queries of one."""
-    from django.db import connection
-
-    for _ in range(2):
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-    queries = []
-
-    def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        client.get(path)
-    times = []
-    size = 0
-    for _ in range(requests):
-        start = time.perf_counter()
-        response = client.get(path)
-        size = len(response.content)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200, (path, response.status_code)
-    ordered = sorted(times)
-    return {
-        "path": path,
-        "requests": requests,
-        "p50_ms": round(1000 * statistics.median(ordered), 1),
-        "p95_ms": round(1000 * ordered[int(0.95 * (len(ordered) - 1))], 1),
-        "max_ms": round(1000 * ordered[-1], 1),
-        "queries": len(queries),
-        "bytes": size,
-    }
-
-
 def worker(database: str, requests: int, database_url: str | None) -> dict:
     os.environ["CLUSTERWORKS_HOME"] = tempfile.mkdtemp(prefix=f"clusterworks-bench-review-{database}-")
     if database_url:
@@ -353,60 +315,11 @@ def markdown(result: dict) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--database",
-        choices=["sqlite", "postgres", "both"],
-        default=None,
-        help="default: sqlite, and postgres too when DATABASE_URL is set (a throw-away server otherwise)",
-    )
-    parser.add_argument("--requests", type=int, default=30, help="requests per page (after 2 warm-up)")
-    parser.add_argument(
-        "--no-save", action="store_true", help="do not write bench/results/programme_review_pages.json"
-    )
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--database-url", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        print(json.dumps(worker(args.database, args.requests, args.database_url)))
-        return
-
-    url = os.environ.get("DATABASE_URL")
-    choice = args.database or ("both" if url else "sqlite")
-    outputs = []
-    for database in ["sqlite", "postgres"] if choice == "both" else [choice]:
-        command = [
-            sys.executable,
-            __file__,
-            "--worker",
-            "--database",
-            database,
-            "--requests",
-            str(args.requests),
-        ]
-        if database == "postgres" and url:
-            command += ["--database-url", url]
-            output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
-        elif database == "postgres":
-            from postgres_server import postgres_server
-
-            with postgres_server() as throwaway:
-                command += ["--database-url", throwaway]
-                output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
-        else:
-            output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
-        result = json.loads(output.strip().splitlines()[-1])
-        outputs.append(result)
-        print(markdown(result) + "\n")
-    if not args.no_save:
-        RESULTS.mkdir(exist_ok=True)
-        (RESULTS / "programme_review_pages.json").write_text(
-            json.dumps(outputs, indent=2, ensure_ascii=False) + "\n"
-        )
-
-
 if __name__ == "__main__":
-    main()
+    page_bench.main(
+        script=__file__,
+        description=__doc__,
+        worker=worker,
+        markdown=markdown,
+        results="programme_review_pages.json",
+    )
