@@ -12,6 +12,7 @@ from clusterworks.analytics.identifiers import inn_with_check_digits
 from clusterworks.web.core.models import RoleAssignment, User
 from clusterworks.web.core.roles import Role
 from clusterworks.web.foresight import models as f
+from clusterworks.web.network import models as nw
 from clusterworks.web.pathways import models as pw
 from clusterworks.web.programme import models as pg
 from clusterworks.web.registry import models as m
@@ -311,3 +312,54 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
 
 __all__ = ["Role"]
+
+
+# --- network ---------------------------------------------------------------------------------------
+
+
+class ParticipationDatasetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = nw.ParticipationDataset
+
+    key = factory.Sequence(lambda n: f"dataset-{n}")
+    title = factory.Sequence(lambda n: f"Dataset {n}")
+    file_name = "participations.csv"
+    sha256 = "0" * 64
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = nw.Need
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Looking for a clinical partner {n}")
+    description = "A hospital to run a first-in-human study of our device."
+    kind = nw.NeedKind.CLINICAL
+
+
+class MatchmakingEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = nw.MatchmakingEvent
+
+    cluster = factory.SubFactory(ClusterFactory)
+    title = factory.Sequence(lambda n: f"Brokerage day {n}")
+    date = dt.date(2027, 3, 15)
+    status = nw.EventStatus.REGISTRATION
+
+
+class EventParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = nw.EventParticipant
+
+    event = factory.SubFactory(MatchmakingEventFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    attendee = factory.Sequence(lambda n: f"Attendee {n}")
+
+
+class MeetingRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = nw.MeetingRequest
+
+    event = factory.SubFactory(MatchmakingEventFactory)
+    requester = factory.SubFactory(EventParticipantFactory, event=factory.SelfAttribute("..event"))
+    invitee = factory.SubFactory(EventParticipantFactory, event=factory.SelfAttribute("..event"))

@@ -101,10 +101,17 @@ def world(db):
 
 def test_matrix_covers_every_registered_permission():
     from tests.web.foresight.test_permission_matrix import ACTIONS as FORESIGHT_ACTIONS
+    from tests.web.network.test_permission_matrix import ACTIONS as NETWORK_ACTIONS
     from tests.web.pathways.test_permission_matrix import ACTIONS as PATHWAYS_ACTIONS
     from tests.web.programme.test_permission_matrix import ACTIONS as PROGRAMME_ACTIONS
 
-    tables = [set(ACTIONS), set(FORESIGHT_ACTIONS), set(PATHWAYS_ACTIONS), set(PROGRAMME_ACTIONS)]
+    tables = [
+        set(ACTIONS),
+        set(FORESIGHT_ACTIONS),
+        set(PATHWAYS_ACTIONS),
+        set(PROGRAMME_ACTIONS),
+        set(NETWORK_ACTIONS),
+    ]
     assert sum(len(t) for t in tables) == len(set().union(*tables)), "an action is in two matrices"
     assert set().union(*tables) == set(PREDICATES), "add new permissions to a matrix"
     assert all(len(row) == len(ACTIONS) for row in MATRIX.values())

@@ -25,8 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +50,7 @@ from clusterworks.analytics.pathways import (
     russian_calendar,
     trl_funnel,
 )
+from clusterworks.web.core.kept import Kept
 from clusterworks.web.core.page_cache import data_version
 from clusterworks.web.registry.models import Cluster
 
@@ -304,8 +304,7 @@ def pipeline_analysis(pipeline: ClusterPipeline, *, today: dt.date, min_days: in
     )
 
 
-_kept: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_kept_lock = threading.Lock()
+_KEPT = Kept("PATHWAYS_ANALYSIS_CACHE")
 
 
 def kept(
@@ -314,32 +313,13 @@ def kept(
     """``compute()`` for ``cluster`` on ``today``, kept until the data change.
 
     Kept in this process's memory for the ``PATHWAYS_ANALYSIS_CACHE`` most recently used entries (0:
-    nothing is kept). Every audited write increases the data version, part of the key, so an entry is
-    never served after a change to the products, their events, consortia, catalogues or organisations;
-    a new day gives a new key too, as the clocks run on. Entries of older versions of the same cluster
-    are dropped when a new one is kept. With ``only_if_kept`` nothing is computed: None unless kept.
-    What is returned is shared: callers must not change it.
+    nothing is kept; :class:`~clusterworks.web.core.kept.Kept`). Every audited write increases the data
+    version, so an entry is never served after a change to the products, their events, consortia,
+    catalogues or organisations; a new day gives a new version too, as the clocks run on. With
+    ``only_if_kept`` nothing is computed: None unless kept. What is returned is shared: callers must not
+    change it.
     """
-    size = settings.PATHWAYS_ANALYSIS_CACHE
-    if not size:
-        return None if only_if_kept else compute()
-    key = (kind, cluster.pk, data_version(), today)
-    with _kept_lock:
-        value = _kept.get(key)
-        if value is not None:
-            _kept.move_to_end(key)
-            return value
-    if only_if_kept:
-        return None
-    # computed outside the lock: two requests may both compute it once, rather than queue behind it
-    value = compute()
-    with _kept_lock:
-        _kept[key] = value
-        for stale in [k for k in _kept if k[:2] == key[:2] and k != key]:
-            del _kept[stale]
-        while len(_kept) > size:
-            _kept.popitem(last=False)
-    return value
+    return _KEPT.get((kind, cluster.pk), (data_version(), today), compute, only_if_kept=only_if_kept)
 
 
 def _analysed(cluster: Cluster, today: dt.date) -> tuple[ClusterPipeline, PipelineAnalysis]:
@@ -360,8 +340,7 @@ def kept_pipeline(*, cluster: Cluster, today: dt.date) -> tuple[ClusterPipeline,
 
 def forget_analyses() -> None:
     """Drop every kept analysis (tests, whose rolled-back databases reuse data versions)."""
-    with _kept_lock:
-        _kept.clear()
+    _KEPT.forget()
 
 
 @functools.cache

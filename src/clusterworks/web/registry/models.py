@@ -333,6 +333,7 @@ class AgreementKind(models.TextChoices):
     RESEARCH = "research", _("R&D contract")
     LICENCE = "licence", _("Licence")
     SUPPLY = "supply", _("Supply or service contract")
+    INTENT = "intent", _("Letter of intent")
     OTHER = "other", _("Other")
 
 

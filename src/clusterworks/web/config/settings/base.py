@@ -39,6 +39,7 @@ ENV_SETTINGS: dict[str, str] = {
     "PAGE_CACHE_SECONDS": "How long cached public pages and fragments live (default 300; 0 = off).",
     "PATHWAYS_ANALYSIS_CACHE": "Pipeline analyses a process keeps until data change (default 16; 0 = none).",
     "PATHWAYS_CALENDAR": "CSV file (date, kind, source) extending the bundled Russian working-day calendar.",
+    "NETWORK_CACHE": "Networks and recommender indexes kept until data change (default 8; 0 = none).",
 }
 
 
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "clusterworks.web.foresight",
     "clusterworks.web.pathways",
     "clusterworks.web.programme",
+    "clusterworks.web.network",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +207,8 @@ PAGE_CACHE_CREDENTIALS_CHECK = "clusterworks.web.api.auth.credentials_are_valid"
 PATHWAYS_ANALYSIS_CACHE = int(env("PATHWAYS_ANALYSIS_CACHE", "16") or 0)
 #: pathways: a calendar file extending the bundled Russian working-day calendar ("" = none)
 PATHWAYS_CALENDAR = env("PATHWAYS_CALENDAR", "") or ""
+#: network: how many networks, measures and recommender indexes a process keeps until the data change
+NETWORK_CACHE = int(env("NETWORK_CACHE", "8") or 0)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

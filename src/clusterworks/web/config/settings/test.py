@@ -18,3 +18,4 @@ ALLOWED_HOSTS = ["*"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise expects it to exist)
 PAGE_CACHE_SECONDS = 0  # the database rolls back between tests but a cache would not; tests turn it on
 PATHWAYS_ANALYSIS_CACHE = 0  # the same reason
+NETWORK_CACHE = 0  # the same reason

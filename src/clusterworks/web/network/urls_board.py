@@ -1,0 +1,3 @@
+"""Network URLs: board (see urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Network URLs: datasets (see urls.py)."""
+
+urlpatterns: list = []

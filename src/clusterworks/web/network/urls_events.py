@@ -1,0 +1,3 @@
+"""Network URLs: events (see urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Network URLs: graph (see urls.py)."""
+
+urlpatterns: list = []
