@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from clusterworks.web.core.models import Task
 from clusterworks.web.core.permissions import PREDICATES, NotAllowed, check, require
 from clusterworks.web.core.roles import Role
 from clusterworks.web.registry.models import Affiliation, Agreement
@@ -48,22 +49,23 @@ ACTIONS = {
     "registry.import": None,
     "registry.export": None,
     "audit.view": None,
+    "task.view": "task",
 }
 
 # fmt: off
 MATRIX = {
-    #                          c.view c.create c.change c.delete m.manage o.view o.create o.change o.delete p.view p.list p.create p.change t.view t.create t.change import export audit
-    "admin":                   (Y,    Y,       Y,       Y,       Y,       Y,     Y,       Y,       Y,       Y,     Y,     Y,       Y,       Y,     Y,       Y,       Y,     Y,     Y),
-    "manager_of_cluster":      (Y,    N,       Y,       N,       Y,       Y,     Y,       Y,       N,       Y,     Y,     Y,       Y,       Y,     Y,       Y,       Y,     Y,     N),
-    "manager_of_other":        (Y,    N,       N,       N,       N,       Y,     Y,       N,       N,       N,     Y,     N,       N,       N,     Y,       N,       Y,     Y,     N),
-    "representative_of_member": (Y,   N,       N,       N,       N,       Y,     N,       Y,       N,       Y,     Y,     Y,       Y,       Y,     Y,       Y,       N,     N,     N),
-    "representative_of_other": (Y,    N,       N,       N,       N,       Y,     N,       N,       N,       N,     Y,     N,       N,       N,     Y,       N,       N,     N,     N),
-    "programme_officer":       (Y,    N,       N,       N,       N,       Y,     N,       N,       N,       N,     N,     N,       N,       N,     N,       N,       N,     Y,     N),
-    "expert":                  (Y,    N,       N,       N,       N,       Y,     N,       N,       N,       N,     N,     N,       N,       N,     N,       N,       N,     N,     N),
-    "commission_member":       (Y,    N,       N,       N,       N,       Y,     N,       N,       N,       N,     N,     N,       N,       N,     N,       N,       N,     N,     N),
-    "analyst":                 (Y,    N,       N,       N,       N,       Y,     N,       N,       N,       N,     N,     N,       N,       Y,     N,       N,       N,     Y,     N),
-    "the_person_themself":     (Y,    N,       N,       N,       N,       Y,     N,       N,       N,       Y,     N,     N,       Y,       N,     N,       N,       N,     N,     N),
-    "anonymous":               (Y,    N,       N,       N,       N,       Y,     N,       N,       N,       N,     N,     N,       N,       N,     N,       N,       N,     N,     N),
+    #                          c.view c.create c.change c.delete m.manage o.view o.create o.change o.delete p.view p.list p.create p.change t.view t.create t.change import export audit task
+    "admin":                   (Y,    Y,       Y,       Y,       Y,       Y,     Y,       Y,       Y,       Y,     Y,     Y,       Y,       Y,     Y,       Y,       Y,     Y,     Y, Y),
+    "manager_of_cluster":      (Y,    N,       Y,       N,       Y,       Y,     Y,       Y,       N,       Y,     Y,     Y,       Y,       Y,     Y,       Y,       Y,     Y,     N, N),
+    "manager_of_other":        (Y,    N,       N,       N,       N,       Y,     Y,       N,       N,       N,     Y,     N,       N,       N,     Y,       N,       Y,     Y,     N, N),
+    "representative_of_member": (Y,   N,       N,       N,       N,       Y,     N,       Y,       N,       Y,     Y,     Y,       Y,       Y,     Y,       Y,       N,     N,     N, N),
+    "representative_of_other": (Y,    N,       N,       N,       N,       Y,     N,       N,       N,       N,     Y,     N,       N,       N,     Y,       N,       N,     N,     N, N),
+    "programme_officer":       (Y,    N,       N,       N,       N,       Y,     N,       N,       N,       N,     N,     N,       N,       N,     N,       N,       N,     Y,     N, N),
+    "expert":                  (Y,    N,       N,       N,       N,       Y,     N,       N,       N,       N,     N,     N,       N,       N,     N,       N,       N,     N,     N, N),
+    "commission_member":       (Y,    N,       N,       N,       N,       Y,     N,       N,       N,       N,     N,     N,       N,       N,     N,       N,       N,     N,     N, N),
+    "analyst":                 (Y,    N,       N,       N,       N,       Y,     N,       N,       N,       N,     N,     N,       N,       Y,     N,       N,       N,     Y,     N, N),
+    "the_person_themself":     (Y,    N,       N,       N,       N,       Y,     N,       N,       N,       Y,     N,     N,       Y,       N,     N,       N,       N,     N,     N, Y),
+    "anonymous":               (Y,    N,       N,       N,       N,       Y,     N,       N,       N,       N,     N,     N,       N,       N,     N,       N,       N,     N,     N, N),
 }
 # fmt: on
 
@@ -95,7 +97,10 @@ def world(db):
         "the_person_themself": person_user,
         "anonymous": AnonymousUser(),
     }
-    objects = {"cluster": cluster, "member": member, "person": person, "agreement": agreement, None: None}
+    task = Task.objects.create(user=person_user, kind="test", title="An import")
+    objects = {
+        "cluster": cluster, "member": member, "person": person, "agreement": agreement, "task": task, None: None
+    }  # fmt: skip
     return users, objects
 
 

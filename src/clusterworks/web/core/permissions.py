@@ -87,3 +87,10 @@ def require(user: Any, action: str, obj: Any = None) -> Decision:
 @predicate("audit.view")
 def can_view_audit(user: Any, _obj: Any) -> Decision:
     return deny(_("only platform administrators see the audit log"))
+
+
+@predicate("task.view")
+def can_view_task(user: Any, task: Any) -> Decision:
+    if is_authenticated(user) and task is not None and task.user_id == user.pk:
+        return allow(_("you started this task"))
+    return deny(_("only the user who started a task sees it"))

@@ -28,4 +28,6 @@ urlpatterns = [
         "accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
     ),
     path("audit/", views.audit_log, name="audit-log"),
+    path("tasks/<uuid:pk>/", views.task_detail, name="task"),
+    path("tasks/<uuid:pk>/status.json", views.task_status, name="task-status"),
 ]

@@ -9,13 +9,15 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from .audit import AuditedModel
 from .forms import AuditFilterForm, ThrottledAuthenticationForm
-from .models import AuditEvent
+from .models import AuditEvent, Task
 from .permissions import require
+from .tasks import is_stale
 
 
 class LoginView(auth_views.LoginView):
@@ -127,3 +129,30 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+# --- background tasks --------------------------------------------------------------------------------
+
+
+def task_detail(request, pk):
+    task = get_object_or_404(Task, pk=pk)
+    require(request.user, "task.view", task)
+    return render(request, "core/task.html", {"task": task, "stale": is_stale(task)})
+
+
+def task_status(request, pk):
+    """The task's progress as JSON (for pages that poll it)."""
+    task = get_object_or_404(Task, pk=pk)
+    require(request.user, "task.view", task)
+    return JsonResponse(
+        {
+            "status": "interrupted" if is_stale(task) else task.status,
+            "done": task.done,
+            "total": task.total,
+            "percent": task.percent,
+            "step": task.step,
+            "problems": task.problems,
+            "result": task.result,
+            "done_url": task.done_url,
+        }
+    )

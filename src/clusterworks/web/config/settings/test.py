@@ -19,3 +19,4 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise expect
 PAGE_CACHE_SECONDS = 0  # the database rolls back between tests but a cache would not; tests turn it on
 PATHWAYS_ANALYSIS_CACHE = 0  # the same reason
 NETWORK_CACHE = 0  # the same reason
+TASKS_SYNCHRONOUS = True  # background work runs in the test, inside its transaction
