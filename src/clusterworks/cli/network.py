@@ -95,9 +95,11 @@ def _shape(function: Any) -> Any:
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the organisations' table (CSV)."
 )
 @click.option(
-    "--betweenness-sample",
-    type=int,
-    help="Estimate betweenness from this many sampled sources (large networks).",
+    "--sample",
+    default="auto",
+    show_default=True,
+    help="Estimate betweenness, closeness and harmonic centrality from this many sampled sources; 'exact' "
+    "for all; 'auto' is exact up to 1,500 organisations and samples 400 above.",
 )
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="Seed of sampling and community detection."
