@@ -417,16 +417,29 @@ def _users(progress: Callable[[str], None]) -> list[tuple[str, str, str]]:
     return credentials
 
 
+def _network(cluster: Cluster, progress: Callable[[str], None]) -> None:
+    """The board, a finished matchmaking event (illustrative) and a real participation dataset."""
+    from clusterworks.web.network.demo import build_network_demo
+    from clusterworks.web.network.demo_dataset import import_demo_dataset
+
+    users = {u.username: u for u in User.objects.filter(username__in=[row[0] for row in DEMO_USERS])}
+    members = Organisation.objects.filter(memberships__cluster=cluster, memberships__left__isnull=True)
+    build_network_demo(cluster=cluster, organisations=members, users=users)
+    progress("network demo: partner searches and a matchmaking event (illustrative)")
+    import_demo_dataset(analyst=users["analyst"], progress=progress)
+
+
 def build_demo(progress: Callable[[str], None] = lambda _: None) -> list[tuple[str, str, str]]:
     """Build or refresh the demo data; return (user name, password, role) of the demo users."""
     with transaction.atomic(), acting_as(None, "demo"):
         counts = load_reference_data()
         progress(f"{counts['regions']} regions, {counts['competences']} competence terms")
         _pilot_clusters(progress)
-        _moscow_cluster(progress)
+        cluster = _moscow_cluster(progress)
         _ties(progress)
         credentials = _users(progress)
         build_foresight_demo(progress)
         build_pathways_demo(progress)
         build_programme_demo(progress)
+        _network(cluster, progress)
         return credentials
