@@ -17,7 +17,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from . import delphi, network, pathways, programme, registry, server, tokens
+    from . import delphi, match, network, pathways, programme, registry, server, tokens
 
     cli.add_command(server.demo)
     cli.add_command(server.serve)
@@ -28,6 +28,7 @@ def _register() -> None:
     cli.add_command(delphi.delphi)
     cli.add_command(pathways.pathways)
     cli.add_command(network.network)
+    cli.add_command(match.match)
 
 
 _register()

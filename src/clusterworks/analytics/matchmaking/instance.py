@@ -148,8 +148,8 @@ def prepare(problem: Problem) -> Instance:
             kept[pair] = i
     room_slots = sum(1 << s for s, n in enumerate(free_rooms) if n > 0)
     opened = 0  # slots with an open room, fixed meetings or not
-    for mask in room_open:
-        opened |= mask
+    for open_slots in room_open:
+        opened |= open_slots
     for i, r in enumerate(requests):
         pair = frozenset((r.requester, r.invitee))
         j = kept[pair]

@@ -1,9 +1,10 @@
 """Placing a meeting that does not fit by moving the meetings in its way (ejection chains).
 
 A meeting ``m`` of ``a`` and ``b`` fits in slot ``s`` when both are free and a room is free. When no
-slot is free, :func:`place_with_repair` tries each slot ``s`` of ``m`` in turn: the meetings that
-``a`` and ``b`` have in ``s`` (or, if both are free but every room is taken, one other meeting of
-``s``) are lifted out and placed elsewhere -- in a free slot, or, ``depth`` levels down, by the same
+slot is free, :func:`place_with_repair` tries the slots ``s`` of ``m`` (those with the fewest
+meetings in the way first, at most :data:`LIFTS` lifts in all): the meetings that ``a`` and ``b``
+have in ``s`` (or, if both are free but every room is taken, one other meeting of ``s``) are lifted
+out and placed elsewhere -- in a free slot, or, ``depth`` levels down, by the same
 repair -- never back into ``s``, and never moving a meeting twice in one chain. If every lifted
 meeting finds a place, ``m`` takes ``s``; otherwise every change is undone. Fixed meetings never
 move. A chain keeps the meetings already placed and adds one, so the total weight only grows.
