@@ -13,14 +13,17 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from clusterworks.analytics.matchmaking import random_problem
-from clusterworks.cli.match_schedule import reason_kind, schedule
+from clusterworks.cli.main import cli
+from clusterworks.cli.match_schedule import reason_kind
 
 REQUESTS = "id,requester,invitee,weight\nr1,a,b,3\nr2,a,c,2\nr3,b,d,2\n"
 SLOTS = "slot,room\nS1,T1;T2\n"
 
 
 def invoke(*args: str):
-    return CliRunner().invoke(schedule, list(args), catch_exceptions=False)
+    # through the top-level group, as a user runs it (a command invoked on its own would cache a help
+    # option without the group's "-h", and the CLI reference test would then see it)
+    return CliRunner().invoke(cli, ["match", "schedule", *args], catch_exceptions=False)
 
 
 def files(tmp_path: Path, requests: str = REQUESTS, slots: str = SLOTS, participants: str | None = None):
@@ -126,8 +129,18 @@ def test_bad_files_are_reported_whole_and_nothing_is_written(tmp_path):
     requests_path, slots_path, participants_path = files(tmp_path, requests, slots, participants)
     out = tmp_path / "placements.csv"
     result = CliRunner().invoke(
-        schedule,
-        [requests_path, "--slots", slots_path, "--participants", participants_path, "--out", str(out)],
+        cli,
+        [
+            "match",
+            "schedule",
+            requests_path,
+            "--slots",
+            slots_path,
+            "--participants",
+            participants_path,
+            "--out",
+            str(out),
+        ],
     )
     assert result.exit_code == 1
     assert_nothing_written(tmp_path, out)
@@ -163,7 +176,9 @@ def test_bad_files_are_reported_whole_and_nothing_is_written(tmp_path):
 def test_missing_columns_empty_files_and_json_errors(tmp_path):
     requests_path, slots_path = files(tmp_path, "id,requester\nr1,a\n", "slot,room\n")
     out = tmp_path / "placements.csv"
-    result = CliRunner().invoke(schedule, [requests_path, "--slots", slots_path, "--out", str(out), "--json"])
+    result = CliRunner().invoke(
+        cli, ["match", "schedule", requests_path, "--slots", slots_path, "--out", str(out), "--json"]
+    )
     assert result.exit_code == 1
     assert_nothing_written(tmp_path, out)
     assert json.loads(result.output) == {
@@ -188,7 +203,9 @@ def test_missing_columns_empty_files_and_json_errors(tmp_path):
     }
     missing_dir = tmp_path / "nowhere" / "placements.csv"
     requests_path, slots_path = files(tmp_path)
-    result = CliRunner().invoke(schedule, [requests_path, "--slots", slots_path, "--out", str(missing_dir)])
+    result = CliRunner().invoke(
+        cli, ["match", "schedule", requests_path, "--slots", slots_path, "--out", str(missing_dir)]
+    )
     assert result.exit_code == 2 and "the directory" in result.output
 
 
@@ -196,7 +213,9 @@ def test_fixed_meetings_that_clash_are_reported(tmp_path):
     requests = "id,requester,invitee,slot,room\nr1,a,b,S1,T1\nr2,c,d,S1,T1\nr3,a,e,S1,T2\n"
     requests_path, slots_path = files(tmp_path, requests, "slot,room\nS1,T1;T2\n")
     out = tmp_path / "placements.csv"
-    result = CliRunner().invoke(schedule, [requests_path, "--slots", slots_path, "--out", str(out)])
+    result = CliRunner().invoke(
+        cli, ["match", "schedule", requests_path, "--slots", slots_path, "--out", str(out)]
+    )
     assert result.exit_code == 1
     assert_nothing_written(tmp_path, out)
     assert result.output.splitlines()[1:] == [
