@@ -195,7 +195,8 @@ def test_ego_page_leaves_out_unwanted_types(client, world, stand_in):
     text = _text(client.get("/network/organisations/a-uni/", {"types": ["company_sme", "company_large"]}))
     call = stand_in[0].calls[0]
     # not companies: the university itself and the clinic are left out
-    assert call["exclude"] == {"a-uni", "b-clinic"} and call["kinds"] == ("company_sme", "company_large")
+    # (by exclusion: the library's ``kinds`` knows only the types of organisations with a tie)
+    assert call["exclude"] == {"a-uni", "b-clinic"} and call["kinds"] == ()
     listed = text.split('<ol class="suggestions">')[1].split("</ol>")[0]
     assert "c-soft" in listed and "d-corp" in listed and "b-clinic" not in listed
 
@@ -260,9 +261,9 @@ def test_idea_page_needs_something_to_go_on(client, world, stand_in):
 def test_partners_for_gap_looks_outside_the_cluster(world, stand_in):
     found = recommend.partners_for_gap(cluster=world["cluster"], wanted_codes=["imaging"], k=5)
     call = stand_in[0].calls[0]
-    # the cluster's members are the consortium (left out); the competence's names are the text
-    assert sorted(call["source"]) == ["a-uni", "b-clinic"] and call["exclude"] == {"a-uni", "b-clinic"}
-    assert call["wanted"] == ("imaging",) and "Medical imaging" in call["text"]
+    # the competence's names are the text, the cluster's members are left out
+    assert call["source"] == [] and call["exclude"] == {"a-uni", "b-clinic"}
+    assert call["wanted"] == ("imaging",) and call["text"] == "Medical imaging Медицинская визуализация"
     # C and D hold imaging (1 each, C first)
     ranked = [(s.key, s.rank, s.organisation.name_en) for s in found]
     assert ranked == [("c-soft", 1, "Gamma Soft"), ("d-corp", 2, "Delta Corp")]
@@ -297,6 +298,15 @@ def test_reasons_are_worded_from_their_code():
         "a company_sme to complement your university",
     )  # fmt: skip
     assert messages.reason_text(kinds, names) == "Company (SME): complements your University"
+    consortium = Reason(
+        "complements",
+        {"kind": "company_sme", "source_kinds": ["university", "company_sme"],
+         "source_phrase": "consortium of universities and company_smes", "kind_name": "company_sme"},
+        "",
+    )  # fmt: skip
+    assert messages.reason_text(consortium, names) == (
+        "Company (SME): complements your consortium of University, Company (SME)"
+    )
     # a code without its sentence, or params that do not fit it: the library's English
     assert messages.reason_text(Reason("new_code", {}, "a new reason")) == "a new reason"
     assert messages.reason_text(Reason("very_active", {"projects": 3}, "very active")) == "very active"
@@ -327,10 +337,93 @@ def test_idea_results_download(client, world, stand_in):
     data = {"wanted": ["trials"], "download": "csv"}
     response = client.post("/network/recommend/", data)
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    # B and D hold trials (1 each, B first by identifier); A and C score 0 (A before C)
+    # no idea and no consortium: the wanted competence's names are the text ("Clinical trials
+    # Клинические исследования"); B and D hold trials (1) and their profiles have the four words
+    # (4 x 0.5): 3 each, B first by identifier; A and C score 0 (A before C)
+    assert stand_in[0].calls[0]["text"] == "Clinical trials Клинические исследования"
     assert [(r["organisation"], r["score"]) for r in rows] == [
-        ("b-clinic", "1"),
-        ("d-corp", "1"),
+        ("b-clinic", "3"),
+        ("d-corp", "3"),
         ("a-uni", "0"),
         ("c-soft", "0"),
     ]
+
+
+# ----------------------------------------------------------------------------- with the library itself
+
+
+@pytest.fixture
+def tied(db):
+    """P1 (2019): A, B; P2 (2020): B, C; P3 (2020): D alone. Two years are too little history for the
+    library to learn its ranking model: it ranks by Adamic-Adar (its documented fallback)."""
+    a = OrganisationFactory(
+        key="a-uni", name_en="Alpha University", name_ru="Университет Альфа", type="university"
+    )
+    b = OrganisationFactory(key="b-clinic", name_en="Beta Clinic", type="clinical_centre",
+                            description="A hospital running trials")  # fmt: skip
+    c = OrganisationFactory(
+        key="c-soft", name_en="Gamma Soft", type="company_sme", description="Imaging software"
+    )
+    d = OrganisationFactory(key="d-corp", name_en="Delta Corp", type="company_large", description="Devices")
+    for title, year, members in (("P1", 2019, (a, b)), ("P2", 2020, (b, c)), ("P3", 2020, (d,))):
+        project = JointProject.objects.create(title=title, start=dt.date(year, 1, 1))
+        for organisation in members:
+            ProjectParticipation.objects.create(project=project, organisation=organisation)
+    return user_with_role(Role.ORGANISATION_REPRESENTATIVE, organisation=a)
+
+
+def test_the_library_recommends_for_an_organisation(client, tied):
+    client.force_login(tied)
+    text = _text(client.get("/network/organisations/a-uni/"))
+    listed = text.split('<ol class="suggestions">')[1].split("</ol>")[0]
+    order = [part.split('"')[0] for part in listed.split('data-organisation="')[1:]]
+    # B is A's partner already; C shares B with A (Adamic-Adar 1/log 2), D shares nobody (0)
+    assert order == ["c-soft", "d-corp"]
+    first = listed.split("</li>\n  <li")[0]
+    # the shared partner named as the page names it, and the type C brings
+    assert "1 shared partner: Beta Clinic" in first
+    assert "Company (SME): complements your University" in first
+
+
+def test_the_library_recommends_for_an_idea(client, tied):
+    client.force_login(tied)
+    text = _text(client.post("/network/recommend/", {"text": "a hospital"}))
+    listed = text.split('<ol class="suggestions">')[1].split("</ol>")[0]
+    # only B's profile has "hospital"
+    assert [part.split('"')[0] for part in listed.split('data-organisation="')[1:]] == ["b-clinic"]
+    assert "its profile matches your project idea (hospital)" in listed
+
+
+def test_the_library_recommends_within_a_dataset(client, tied):
+    from clusterworks.web.network.services.datasets import dataset_import
+
+    analyst = user_with_role(Role.ANALYST)
+    content = (
+        b"rcn,pic,start_year,type\n1,111111111,2015,HES\n1,222222222,2015,PRC\n1,333333333,2015,REC\n"
+        b"2,222222222,2016,PRC\n2,444444444,2016,PUB\n3,555555555,2017,OTH\n"
+    )
+    dataset_import(user=analyst, source=io.BytesIO(content), file_name="d.csv", key="d", title="D",
+                   columns="project=rcn,organisation=pic,year=start_year,type=type")  # fmt: skip
+    client.force_login(analyst)
+    text = _text(client.get("/network/datasets/d/organisations/444444444/"))
+    listed = text.split('<ol class="suggestions">')[1].split("</ol>")[0]
+    order = [part.split('"')[0] for part in listed.split('data-organisation="')[1:]]
+    # 444444444's partner is 222222222; 111111111 and 333333333 share it (1/log 3 each, the smaller
+    # code first), 555555555 shares nobody
+    assert order == ["111111111", "333333333", "555555555"]
+    assert "1 shared partner: 222222222" in listed
+
+
+def test_the_library_proposes_partners_for_a_roadmap_gap(tied):
+    imaging = CompetenceFactory(code="imaging", name_en="Medical imaging", name_ru="Медицинская визуализация")
+    from clusterworks.web.registry.models import Organisation
+
+    Organisation.objects.get(key="c-soft").competences.set([imaging])
+    cluster = ClusterFactory()
+    for key in ("a-uni", "b-clinic"):
+        MembershipFactory(cluster=cluster, organisation=Organisation.objects.get(key=key))
+    found = recommend.partners_for_gap(cluster=cluster, wanted_codes=["imaging"], k=5)
+    # only holders of a wanted competence are proposed: C, outside the cluster (and already B's
+    # partner: welcome for a gap)
+    assert [s.key for s in found] == ["c-soft"]
+    assert [r.code for r in found[0].reasons][:2] == ["holds_competence", "matches_text"]

@@ -35,6 +35,7 @@ WORDINGS: dict[str, Any] = {
     "matches_text": gettext_lazy("its profile matches your project idea (%(terms)s)"),
     "same_areas": gettext_lazy("works in the same programme areas (%(areas)s)"),
     "complements": gettext_lazy("%(kind_name)s: complements your %(source_phrase)s"),
+    "complements_consortium": gettext_lazy("%(kind_name)s: complements your consortium of %(source_phrase)s"),
     "same_country": gettext_lazy("same country (%(country)s)"),
     "same_region": gettext_lazy("same region (%(region)s)"),
     "very_active": gettext_lazy("very active: %(projects)s projects in %(first_year)s-%(last_year)s"),
@@ -99,7 +100,12 @@ def reason_text(reason: Any, names: Names | Mapping[str, str] | None = None) -> 
     """``reason`` in the reader's language (its English ``text`` when its code is unknown or its params
     do not fit); ``names`` names the organisations (a mapping of ids), or more (:class:`Names`)."""
     english = str(getattr(reason, "text", reason))
-    wording = WORDINGS.get(getattr(reason, "code", ""))
+    code = getattr(reason, "code", "")
+    if code == "complements" and str(
+        dict(getattr(reason, "params", {}) or {}).get("source_phrase", "")
+    ).startswith("consortium"):
+        code = "complements_consortium"  # the library says "consortium of ..." in its phrase
+    wording = WORDINGS.get(code)
     if wording is None:
         return english
     if not isinstance(names, Names):

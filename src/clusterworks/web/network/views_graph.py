@@ -540,11 +540,14 @@ def ego_context(analysis: an.Analysis, key: str, order: int, *, url_of) -> dict[
 
 
 def suggest(call, **kwargs) -> list[recommend.Suggestion] | None:
-    """``call(**kwargs)``'s recommendations, or None while the recommender is not installed."""
+    """``call(**kwargs)``'s recommendations; None while the recommender is not installed, none when it
+    has nothing to go on."""
     try:
         return call(**kwargs)
     except recommend.RecommenderMissing:
         return None
+    except recommend.recommend_error():  # nothing to go on (a register without ties, no profile text)
+        return []
 
 
 def _reason_ids(suggestions, *names: str) -> set[str]:

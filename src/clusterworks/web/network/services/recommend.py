@@ -3,9 +3,11 @@
 
 The register's index knows every organisation: its ties (``services.network.register_network``), its
 profile (description, other competences and the names of its competences in both languages), its
-competence codes, its region and its type. A dataset's index knows its organisations' ties and activity
-types. Indexes are kept (``NETWORK_CACHE``) until the data change (the register) or the dataset is
-replaced.
+competence codes, its region and its type. The library proposes only organisations with a tie (an
+organisation without one can ask, not be proposed), never a source's current partners. A wanted type is
+asked for by leaving the other types out (the library's ``kinds`` knows only the types of organisations
+with a tie). A dataset's index knows its organisations' ties and activity types. Indexes are kept
+(``NETWORK_CACHE``) until the data change (the register) or the dataset is replaced.
 
 Each recommendation carries its reasons (a code, its parameters and the library's English text); the
 pages word them in the reader's language (``messages.reason_text``).
@@ -62,6 +64,15 @@ class Suggestion:
 
 class RecommenderMissing(ImportError):
     """The analytics library's recommender is not installed (the pages then say so)."""
+
+
+def recommend_error() -> type[Exception]:
+    """The recommender's error for queries it cannot answer (no ties at all, no profiles for a text)."""
+    try:
+        from clusterworks.analytics.network.recommend import RecommendError
+    except ImportError:  # pragma: no cover  (the recommender is missing: nothing to catch)
+        return RecommenderMissing
+    return RecommendError
 
 
 def _partner_index():
@@ -167,15 +178,11 @@ def _excluded_types(index: RegisterIndex, types: Sequence[str]) -> set[str]:
 def recommendations_for(
     *, organisation: Organisation, k: int = K, types: Sequence[str] = (), wanted: Sequence[str] = ()
 ) -> list[Suggestion]:
-    """Partners for ``organisation`` (not its current partners, nor itself), of ``types`` when given,
-    holding the ``wanted`` competence codes preferably."""
+    """New partners for ``organisation`` (not its current partners, nor itself), of ``types`` when given;
+    with ``wanted`` competence codes, only their holders (those holding more of them first)."""
     index = register_index()
     found = index.index.recommend(
-        organisation.key,
-        k=k,
-        wanted=tuple(wanted),
-        exclude=tuple(sorted(_excluded_types(index, types))),
-        kinds=tuple(types),
+        organisation.key, k=k, wanted=tuple(wanted), exclude=tuple(sorted(_excluded_types(index, types)))
     )
     return _suggestions(found)
 
@@ -189,38 +196,47 @@ def recommendations_for_idea(
     k: int = K,
 ) -> list[Suggestion]:
     """Partners for a project idea described in ``text``, to join ``consortium`` (never one of its
-    members), of ``types`` when given, holding the ``wanted`` competences preferably."""
+    members nor their partners), of ``types`` when given; with ``wanted`` competence codes, only their
+    holders. With neither a text nor a consortium the wanted competences' names stand for the idea."""
     index = register_index()
     members = [o.key for o in consortium]
+    if not members and not (text or "").strip():
+        text = _competence_words(wanted)  # the wanted competences stand for the idea
     found = index.index.recommend(
         members,
         k=k,
         text=text or None,
         wanted=tuple(wanted),
         exclude=tuple(sorted(_excluded_types(index, types) | set(members))),
-        kinds=tuple(types),
     )
     return _suggestions(found)
 
 
+def _competence_words(codes: Iterable[str]) -> str:
+    """The names of competences ``codes`` in both languages, as one text."""
+    pairs = Competence.objects.filter(code__in=list(codes)).order_by("code").values_list("name_en", "name_ru")
+    return " ".join(name for pair in pairs for name in pair if name)
+
+
 def partners_for_gap(*, cluster: Cluster, wanted_codes: Iterable[str], k: int = K) -> list[Suggestion]:
-    """Organisations outside ``cluster`` (no current membership) that could bring the competences
-    ``wanted_codes`` a roadmap misses, best first: for the foresight roadmap's partner search. The
-    cluster's current members form the consortium, so organisations close to them in the network rank
-    higher."""
+    """Organisations outside ``cluster`` (no current membership) holding competences ``wanted_codes``
+    that a roadmap misses, best first: for the foresight roadmap's partner search.
+
+    The query is the competences' names as a text, not the members as a consortium: the library never
+    proposes a consortium's existing partners, and for a gap an outside partner the members already
+    work with is as welcome as a new one. Holders of more of the wanted competences come first.
+    """
     members = list(
         Organisation.objects.filter(
             pk__in=Membership.objects.filter(cluster=cluster, left__isnull=True).values("organisation_id")
-        ).order_by("key")
+        ).values_list("key", flat=True)
     )
     codes = sorted(set(wanted_codes))
-    names = " ".join(
-        n
-        for pair in Competence.objects.filter(code__in=codes).values_list("name_en", "name_ru")
-        for n in pair
-        if n
+    index = register_index()
+    found = index.index.recommend(
+        [], k=k, text=_competence_words(codes), wanted=codes, exclude=sorted(members)
     )
-    return recommendations_for_idea(text=names, consortium=members, wanted=codes, k=k)
+    return _suggestions(found)
 
 
 # ------------------------------------------------------------------------------------------ datasets
