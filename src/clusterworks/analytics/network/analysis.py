@@ -133,7 +133,7 @@ def analyse(
     report(5, steps, "triple helix")
     helix = triple_helix_mix(g, sectors)
     report(6, steps, "cohesion")
-    indicators = cohesion(g, path_sample=path_sample, seed=seed)
+    indicators = cohesion(g, path_sample=path_sample, seed=seed, communities=communities)
     report(7, steps, "done")
     return NetworkAnalysis(
         graph=g,
