@@ -265,11 +265,8 @@ def analyse(
     else:
         values["closeness"], measured = closeness(g), n
     report(3, steps, str(_("structural holes")))
-    if g.n_edges:
-        holes = structural_holes(g)
-        values["constraint"], values["effective_size"] = holes.constraint, holes.effective_size
-    else:  # nobody has a partner (the library's structural_holes needs a tie)
-        values["constraint"], values["effective_size"] = np.full(n, np.nan), np.full(n, np.nan)
+    holes = structural_holes(g)  # NaN for organisations without a tie
+    values["constraint"], values["effective_size"] = holes.constraint, holes.effective_size
     report(4, steps, str(_("brokerage roles")))
     roles = brokerage(g, sectors)
     for role in ROLES:
