@@ -109,6 +109,20 @@ def can_view_ego(user: Any, organisation: Organisation) -> Decision:
     return deny(_("only the organisation's representatives, its cluster's managers and analysts see this"))
 
 
+@predicate("network.recommend")
+def can_ask_recommendations(user: Any, _target: None = None) -> Decision:
+    """Ask for partners for a project idea; the consortium named must still pass ``network.ego``."""
+    if not is_authenticated(user):
+        return deny(NOT_SIGNED_IN)
+    if user.has_role(Role.ANALYST):
+        return allow(_("analysts ask for partners for any organisation"))
+    if user.represented_organisation_ids() or user.managed_cluster_ids():
+        return allow(_("you speak for an organisation"))
+    return deny(
+        _("partner recommendations are for organisations' representatives, cluster managers and analysts")
+    )
+
+
 # ------------------------------------------------------------------------------------ datasets
 
 

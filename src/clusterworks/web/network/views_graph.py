@@ -703,17 +703,10 @@ def _idea_organisations(user):
 @login_required
 @require_http_methods(["GET", "POST"])
 def recommend_for_idea(request):
+    require(request.user, "network.recommend")
     organisations = _idea_organisations(request.user)
-    if organisations is None:
-        raise NotAllowed(
-            "network.ego",
-            deny(
-                _(
-                    "partner recommendations are for organisations' representatives, cluster managers and "
-                    "analysts"
-                )
-            ),
-        )
+    if organisations is None:  # a representative or manager whose organisations are all out of sight
+        raise NotAllowed("network.recommend", deny(_("no organisation of yours is in the network yet")))
     form = RecommendForm(request.POST or None, organisations=organisations)
     rows, searched = None, request.method == "POST" and form.is_valid()
     if searched:
