@@ -238,6 +238,24 @@ def test_partners_for_each_gap_and_the_cover(world):
     assert "member" not in search.organisations  # a current member is never proposed
 
 
+def test_among_equal_holders_the_recommender_ranks_first(world):
+    """near and far both hold c-chem and c-optics; near shares the cluster's region and led before. Once
+    far has agreements with the member (and near has none), the partner recommender ranks far above near
+    (network proximity to the cluster's members), and that order decides among the equals; the region
+    only breaks ties the recommender leaves."""
+    from clusterworks.web.registry.models import Agreement, AgreementKind, Organisation
+
+    member, far = Organisation.objects.get(key="member"), Organisation.objects.get(key="far")
+    for year in (2022, 2023, 2024):
+        agreement = Agreement.objects.create(
+            title=f"Sensor work {year}", kind=AgreementKind.RESEARCH, signed_on=dt.date(year, 5, 1)
+        )
+        agreement.parties.set([member, far])
+    search = roadmaps.roadmap_analysis(roadmap=world["roadmap"]).partners
+    assert [m.organisation for m in search.per_gap["sensor"].ranked][:2] == ["far", "near"]
+    assert search.same_region == {"near", "former"}  # still said on the page
+
+
 # --- the chart -------------------------------------------------------------------------------------
 
 

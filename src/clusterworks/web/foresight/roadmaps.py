@@ -335,8 +335,10 @@ def partner_search(
     *, cluster: Cluster, missing_by_gap: Mapping[str, Iterable[str]], k: int = PARTNERS_PER_GAP
 ) -> PartnerSearch:
     """Organisations outside ``cluster`` (no current membership) holding the missing competences,
-    ranked by ``analytics.roadmap.propose_partners``; those in one of the cluster's regions come first
-    among equals. The one place that proposes partners: swap in the matchmaking engine here."""
+    ranked by ``analytics.roadmap.propose_partners``: first by how many of the missing competences they
+    hold; among equals, the partner recommender's ranking (``network.services.recommend.partners_for_gap``:
+    ties to the members, profile text, region) comes first and the cluster's own regions break the
+    remaining ties."""
     wanted = {code for codes in missing_by_gap.values() for code in codes}
     members = cluster.memberships.filter(left__isnull=True).values("organisation_id")
     offers: dict[str, set[str]] = {}
@@ -350,13 +352,34 @@ def partner_search(
     organisations = {o.key: o for o in Organisation.objects.filter(key__in=offers).select_related("region")}
     regions = set(cluster.regions.values_list("code", flat=True))
     same_region = {key for key, o in organisations.items() if o.region_id in regions}
-    prefer = dict.fromkeys(same_region, 1.0)
+    prefer = _recommended(cluster, wanted, among=offers)
+    for key in same_region:
+        prefer[key] = prefer.get(key, 0.0) + SAME_REGION_PREFERENCE
     per_gap = {
         node: analytics.propose_partners(codes, offers, k=k, prefer=prefer)
         for node, codes in missing_by_gap.items()
     }
     overall = analytics.propose_partners(wanted, offers, k=PARTNERS_RANKED, prefer=prefer)
     return PartnerSearch(per_gap, overall, organisations, same_region)
+
+
+#: the region's weight among equals: below any step of the recommender's ranking
+SAME_REGION_PREFERENCE = 1e-3
+
+
+def _recommended(cluster: Cluster, wanted: set[str], *, among: Mapping[str, Any]) -> dict[str, float]:
+    """The recommender's ranking of the holders ``among`` as preferences in (0, 1] (1 for its first);
+    empty when there is nothing to rank (no ties, no profiles)."""
+    from clusterworks.web.network.services import recommend
+
+    if not wanted or not among:
+        return {}
+    try:
+        found = recommend.partners_for_gap(cluster=cluster, wanted_codes=wanted, k=len(among) + 50)
+    except recommend.recommend_error():
+        return {}
+    ranked = [s.key for s in found if s.key in among]
+    return {key: 1.0 - i / len(ranked) for i, key in enumerate(ranked)}
 
 
 # -------------------------------------------------------------------------------------------- analysis
