@@ -429,6 +429,13 @@ def _network(cluster: Cluster, progress: Callable[[str], None]) -> None:
     import_demo_dataset(analyst=users["analyst"], progress=progress)
 
 
+def _observatory(progress: Callable[[str], None]) -> None:
+    """The observatory's real statistics: US cluster mapping 2016 and OEC world exports by HS section."""
+    from clusterworks.web.observatory.demo import import_demo_datasets
+
+    import_demo_datasets(analyst=User.objects.get(username="analyst"), progress=progress)
+
+
 def build_demo(progress: Callable[[str], None] = lambda _: None) -> list[tuple[str, str, str]]:
     """Build or refresh the demo data; return (user name, password, role) of the demo users."""
     with transaction.atomic(), acting_as(None, "demo"):
@@ -442,4 +449,5 @@ def build_demo(progress: Callable[[str], None] = lambda _: None) -> list[tuple[s
         build_pathways_demo(progress)
         build_programme_demo(progress)
         _network(cluster, progress)
+        _observatory(progress)
         return credentials

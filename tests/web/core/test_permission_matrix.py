@@ -107,6 +107,7 @@ def world(db):
 def test_matrix_covers_every_registered_permission():
     from tests.web.foresight.test_permission_matrix import ACTIONS as FORESIGHT_ACTIONS
     from tests.web.network.test_permission_matrix import ACTIONS as NETWORK_ACTIONS
+    from tests.web.observatory.test_permission_matrix import ACTIONS as OBSERVATORY_ACTIONS
     from tests.web.pathways.test_permission_matrix import ACTIONS as PATHWAYS_ACTIONS
     from tests.web.programme.test_permission_matrix import ACTIONS as PROGRAMME_ACTIONS
 
@@ -116,6 +117,7 @@ def test_matrix_covers_every_registered_permission():
         set(PATHWAYS_ACTIONS),
         set(PROGRAMME_ACTIONS),
         set(NETWORK_ACTIONS),
+        set(OBSERVATORY_ACTIONS),
     ]
     assert sum(len(t) for t in tables) == len(set().union(*tables)), "an action is in two matrices"
     assert set().union(*tables) == set(PREDICATES), "add new permissions to a matrix"

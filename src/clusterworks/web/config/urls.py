@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("clusterworks.web.pathways.urls")),
     path("", include("clusterworks.web.programme.urls")),
     path("", include("clusterworks.web.network.urls")),
+    path("", include("clusterworks.web.observatory.urls")),
 ]
 # Uploaded files are private: they are served only by permission-checked views, never as /media/.
 

@@ -40,6 +40,7 @@ ENV_SETTINGS: dict[str, str] = {
     "PATHWAYS_ANALYSIS_CACHE": "Pipeline analyses a process keeps until data change (default 16; 0 = none).",
     "PATHWAYS_CALENDAR": "CSV file (date, kind, source) extending the bundled Russian working-day calendar.",
     "NETWORK_CACHE": "Networks and recommender indexes kept until data change (default 8; 0 = none).",
+    "OBSERVATORY_STORE": "DuckDB file of the observatory's statistics (default HOME/observatory.duckdb).",
 }
 
 
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "clusterworks.web.pathways",
     "clusterworks.web.programme",
     "clusterworks.web.network",
+    "clusterworks.web.observatory",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +211,8 @@ PATHWAYS_ANALYSIS_CACHE = int(env("PATHWAYS_ANALYSIS_CACHE", "16") or 0)
 PATHWAYS_CALENDAR = env("PATHWAYS_CALENDAR", "") or ""
 #: network: how many networks, measures and recommender indexes a process keeps until the data change
 NETWORK_CACHE = int(env("NETWORK_CACHE", "8") or 0)
+#: observatory: the DuckDB file holding the imported statistics (facts; metadata are in the database)
+OBSERVATORY_STORE = Path(env("OBSERVATORY_STORE", "") or HOME / "observatory.duckdb")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
