@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -36,10 +35,10 @@ def _prepare_static() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    if not (settings.STATIC_ROOT / "staticfiles.json").exists() or os.environ.get(
-        "CLUSTERWORKS_COLLECTSTATIC"
-    ):
-        call_command("collectstatic", interactive=False, verbosity=0)
+    # Every start: after an upgrade the collected files and their manifest would otherwise be stale
+    # (collectstatic copies only the files that changed).
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 server_options = [

@@ -102,7 +102,7 @@ def test_map_lq_of_massachusetts_biopharma_is_the_published_lq(datasets, viewer)
     assert table["US-MA"]["rank"] == len(larger) + 1  # competition rank among the file's 50 states
     svg = str(response.context["map"]["svg"])
     assert 'id="region-US-MA"' in svg and "Massachusetts: " in svg
-    assert 'class="map-region obs-region no-data"' in svg  # DC is on the map but not in the file
+    assert 'class="obs-region no-data"' in svg  # DC is on the map but not in the file
     assert "District of Columbia" in response.context["map"]["missing"]
 
 

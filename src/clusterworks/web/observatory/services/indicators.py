@@ -53,7 +53,7 @@ INDICATORS: dict[str, Indicator] = {
             "lq",
             _("Location quotient (LQ)"),
             True,
-            "ratio",
+            "quotient",
             ("employment",),
             False,
             _("The activity's share of the region's employment over its share of the nation's."),
@@ -105,7 +105,7 @@ INDICATORS: dict[str, Indicator] = {
             False,
         ),
         Indicator("exports", _("Exports"), True, "count", ("exports",), True),
-        Indicator("rca", _("Revealed comparative advantage (RCA)"), True, "ratio", ("exports",), True),
+        Indicator("rca", _("Revealed comparative advantage (RCA)"), True, "quotient", ("exports",), True),
         Indicator(
             "density", _("Density (relatedness to present activities)"), True, "index", ("exports",), True
         ),

@@ -2,7 +2,8 @@
 boundaries (``registry.charts.country_map``), and the same values as GeoJSON with lon/lat geometry.
 
 Classes: five quantile classes of the regions with data (fewer when there are fewer distinct values);
-0/1 flags and 0-3 stars get one class per value. Colours: viridis (colour-blind safe, readable in grey),
+location quotients and RCA get fixed classes around 1 on a diverging scale; 0/1 flags and 0-3 stars
+get one class per value. Colours: viridis (colour-blind safe, readable in grey),
 light = low. Regions without data are hatched grey and listed. Each region is a focusable
 ``<path data-value=...>`` with a ``<title>`` giving its name and value.
 """
@@ -26,6 +27,10 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 GEOJSON_FILES = {"US": "usa_adm1_lonlat.geojson", "RU": "russia_adm1_lonlat.geojson"}
 #: viridis at 5 steps, light to dark
 PALETTE = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
+#: location quotients and RCA: fixed classes around 1 (under-, evenly, over-represented), a
+#: diverging blue-to-red scale (ColorBrewer RdBu, colour-blind safe)
+QUOTIENT_BREAKS = (0.5, 0.8, 1.25, 2.0, math.inf)
+QUOTIENT_PALETTE = ("#2166ac", "#92c5de", "#f7f7f7", "#f4a582", "#b2182b")
 
 
 def format_value(value: float, kind: str) -> str:
@@ -70,6 +75,9 @@ def classes(values: np.ndarray, kind: str, *, k: int = 5) -> Classes:
         return Classes((0, 1, 2, 3), ("0", "1", "2", "3"), (PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[4]))
     if finite.size == 0:
         return Classes((), (), ())
+    if kind == "quotient":
+        labels = ("≤ 0.5", "0.5 – 0.8", "0.8 – 1.25", "1.25 – 2", "> 2")  # upper bounds inclusive
+        return Classes(QUOTIENT_BREAKS, labels, QUOTIENT_PALETTE)
     qs = np.unique(np.quantile(finite, np.linspace(0, 1, k + 1)[1:]))
     n = len(qs)
     colours = tuple(PALETTE[round(i * (len(PALETTE) - 1) / max(n - 1, 1))] for i in range(n))
@@ -118,7 +126,7 @@ def choropleth(
         if index < 0:
             missing.append(name)
         path = (
-            f'<path id="region-{escape(shape.code)}" class="map-region obs-region{css}" '
+            f'<path id="region-{escape(shape.code)}" class="obs-region{css}" '
             f'd="{shape.d}" fill="{fill}" tabindex="0" data-code="{escape(shape.code)}" '
             f'data-name="{escape(name)}" data-value="{escape(shown)}">'
             f"<title>{escape(name)}: {escape(shown)}</title></path>"
