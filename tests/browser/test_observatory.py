@@ -46,6 +46,11 @@ def test_hover_and_focus_show_values_and_the_indicator_changes(us_data, new_page
     assert readout.inner_text() == f"Texas: {value}"
     page.locator("#region-US-MA").focus()
     assert readout.inner_text().startswith("Massachusetts: 1.538")  # lq_tf 1.53756 in the file
+    # the colours the reader sees (computed, after every style sheet): MA's LQ 1.54 is in the class
+    # 1.25-2 of the diverging scale, Wyoming's 0.650 (lq_tf 0.65015864) in the class 0.5-0.8
+    fill = "el => getComputedStyle(el).fill"
+    assert page.locator("#region-US-MA").evaluate(fill) == "rgb(244, 165, 130)"  # #f4a582
+    assert page.locator("#region-US-WY").evaluate(fill) == "rgb(146, 197, 222)"  # #92c5de
     # choose employment: the page reloads with the new indicator and the map's values change
     page.select_option("#id_indicator", "employment")
     page.wait_for_url(re.compile(r"indicator=employment"))
