@@ -45,7 +45,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -351,6 +351,7 @@ def candidate_definitions(
     n_clusters: Iterable[int] | None = None,
     seed: int = 0,
     n_init: int = 10,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> tuple[Candidate, ...]:
     """Candidate partitions of industries from the relatedness matrix ``R``.
 
@@ -370,6 +371,8 @@ def candidate_definitions(
         Seed of the k-means restarts (``numpy.random.default_rng([seed, k])``).
     n_init : int
         k-means restarts per ``k``.
+    progress : callable, optional
+        Called as ``progress(done, total, "candidates")`` after each method (each ``k`` of k-means).
 
     References
     ----------
@@ -397,16 +400,27 @@ def candidate_definitions(
             raise DefinitionError(f"n_clusters value {k!r} must be an integer from 2 to {n} (the industries)")
     D = squareform(1.0 - S, checks=False)
     out: list[Candidate] = []
+    total = sum(len(ks) if m == "kmeans" else 1 for m in methods)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total, "candidates")
+
     for m in methods:
         if m == "kmeans":
             for k in ks:
                 rng = np.random.default_rng([int(seed), int(k)])
                 out.append(Candidate(_canonical(_kmeans(S, int(k), rng, int(n_init))), m, int(k), int(seed)))
+                step()
             continue
         Z = linkage(S, method="ward") if m == "ward" else linkage(D, method=m)
         cuts = cut_tree(Z, n_clusters=[int(k) for k in ks])
         for col, k in enumerate(ks):
             out.append(Candidate(_canonical(cuts[:, col]), m, int(k), None))
+        step()
     return tuple(out)
 
 
@@ -426,6 +440,7 @@ def best_definition(
     seed: int = 0,
     n_init: int = 10,
     tolerance: float = 0.01,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Definition:
     """Build candidates from ``R`` (:func:`candidate_definitions`), score each on every linkage type
     (:func:`validation_scores`; default ``{"relatedness": R}``) and return the best.
@@ -444,7 +459,9 @@ def best_definition(
     links = {"relatedness": R} if linkages is None else dict(linkages)
     if not links:
         raise DefinitionError("linkages is empty: give at least one relatedness matrix")
-    cands = candidate_definitions(R, methods=methods, n_clusters=n_clusters, seed=seed, n_init=n_init)
+    cands = candidate_definitions(
+        R, methods=methods, n_clusters=n_clusters, seed=seed, n_init=n_init, progress=progress
+    )
     n = len(cands[0].labels)
     for name, L in links.items():
         shape = np.shape(L)
@@ -454,7 +471,9 @@ def best_definition(
         raise DefinitionError(f"tolerance={tolerance!r} must be a number in [0, 1)")
     scored = []
     seen: set[tuple[int, ...]] = set()
-    for c in cands:
+    for i, c in enumerate(cands, start=1):
+        if progress is not None:
+            progress(i, len(cands), "validation scores")
         if c.labels in seen:
             continue
         seen.add(c.labels)

@@ -17,7 +17,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from . import delphi, match, network, pathways, programme, registry, server, tokens
+    from . import delphi, match, network, observatory, pathways, programme, registry, server, tokens
 
     cli.add_command(server.demo)
     cli.add_command(server.serve)
@@ -29,6 +29,7 @@ def _register() -> None:
     cli.add_command(pathways.pathways)
     cli.add_command(network.network)
     cli.add_command(match.match)
+    cli.add_command(observatory.map_group)
 
 
 _register()
