@@ -19,6 +19,7 @@ from clusterworks.analytics.strength import (
     stars_with_productivity,
     top_share,
     uscmp_strength,
+    uscmp_strength_panel,
 )
 
 USCMP = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "us_cluster_mapping"
@@ -336,3 +337,75 @@ def test_stars_with_productivity_by_hand():
     assert stars_with_productivity(x, wages, wage_ratio_min=1.5).productivity[:, 0].tolist() == [False, False]
     with pytest.raises(StrengthError, match="wages must have the shape"):
         stars_with_productivity(x, wages[:1])
+
+
+# --- the panel form ---------------------------------------------------------------------------------
+
+
+def _long(emp, est, lq, traded):
+    """The panel (years x regions x clusters) as long rows for uscmp_strength."""
+    y, r, c = np.indices(emp.shape)
+    return {
+        "region_type": np.zeros(emp.size, dtype=np.int64),
+        "cluster": c.ravel(),
+        "year": y.ravel(),
+        "employment": emp.ravel(),
+        "establishments": est.ravel(),
+        "lq": lq.ravel(),
+        "traded": np.broadcast_to(traded, emp.shape).ravel(),
+    }
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_panel_form_agrees_with_long_rows(seed):
+    # The oracle is uscmp_strength itself (checked against the published flags above): random panels
+    # with zero employment, NaN LQ, ties (values drawn from a few integers) and local clusters.
+    rng = np.random.default_rng(seed)
+    shape = (3, 40, 12)
+    emp = rng.integers(0, 6, shape).astype(float) * rng.choice([1, 10, 100], shape)
+    est = rng.integers(1, 5, shape).astype(float)
+    lq = np.round(rng.lognormal(0, 0.7, shape), 1)
+    lq[rng.random(shape) < 0.05] = np.nan
+    traded = rng.random(shape[-1]) < 0.75
+    panel = uscmp_strength_panel(emp, est, lq, traded=traded)
+    flags = uscmp_strength(**_long(emp, est, lq, traded))
+    for name in ("qualifying", "significant", "strong", "strong10"):
+        assert np.array_equal(getattr(panel, name).ravel(), getattr(flags, name)), name
+    assert panel.strong.any() and not panel.strong.all()
+
+
+def test_panel_form_reproduces_the_published_flags():
+    rows = [r for r in _rows("all_states_clusters.csv") if r["traded_b"] == "TRUE"]
+    regions = sorted({r["region_code_t"] for r in rows})
+    clusters = sorted({r["cluster_code_t"] for r in rows})
+    shape = (len(regions), len(clusters))
+    emp, est, lq = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    published = {
+        name: np.zeros(shape, dtype=bool) for name in ("qualifying", "significant", "strong", "strong10")
+    }
+    for r in rows:
+        i, j = regions.index(r["region_code_t"]), clusters.index(r["cluster_code_t"])
+        emp[i, j], est[i, j], lq[i, j] = float(r["emp_tl"]), float(r["est_tl"]), float(r["lq_tf"])
+        for name in published:
+            published[name][i, j] = r[f"{name}_b"] == "TRUE"
+    panel = uscmp_strength_panel(emp, est, lq)
+    for name, expected in published.items():
+        assert np.array_equal(getattr(panel, name), expected), name  # all 2,550 published flags
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_top_share_equals_the_counting_rule(seed):
+    # Oracle: the rule as the docstring states it, counted by brute force per column: a value is in
+    # when fewer than ceil(share * n) finite values are strictly greater (n finite values), and > 0.
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, 6, (37, 9)).astype(float)
+    a[rng.random(a.shape) < 0.1] = np.nan
+    for share in (0.1, 0.25, 0.5, 1.0):
+        got = top_share(a, share, axis=0)
+        for j in range(a.shape[1]):
+            col = a[:, j]
+            finite = col[np.isfinite(col)]
+            places = int(np.ceil(round(share * finite.size, 9)))
+            for i, v in enumerate(col):
+                expected = bool(np.isfinite(v) and v > 0 and (finite > v).sum() < places)
+                assert got[i, j] == expected, (share, i, j)

@@ -3,7 +3,8 @@ top-10%), the European Cluster Observatory stars (size, specialisation, focus, a
 variant) and a region's share of traded employment in strong clusters.
 
 :func:`uscmp_strength` works on long arrays, one row per region x cluster x year, grouped by
-sorting; the star functions work on matrices of regions x clusters, like
+sorting, and :func:`uscmp_strength_panel` on a dense years x regions x clusters panel; the star
+functions work on matrices of regions x clusters, like
 :mod:`clusterworks.analytics.specialisation`. The method page is ``docs/methods/strength.md``.
 
 References
@@ -33,11 +34,13 @@ __all__ = [
     "EcoStars",
     "StrengthError",
     "StrengthFlags",
+    "StrengthPanel",
     "eco_stars",
     "region_cluster_strength",
     "stars_with_productivity",
     "top_share",
     "uscmp_strength",
+    "uscmp_strength_panel",
 ]
 
 
@@ -257,6 +260,82 @@ def uscmp_strength(*, region_type, cluster, year, employment, establishments, lq
     )
 
 
+@dataclass(frozen=True)
+class StrengthPanel:
+    """The U.S. Cluster Mapping flags of a panel: boolean arrays of the panel's shape
+    ``(..., n_regions, n_clusters)``, and the quantiles of every (year, cluster) column, shape
+    ``(..., n_clusters)`` (NaN where the column has no traded region with employment)."""
+
+    qualifying: np.ndarray
+    significant: np.ndarray
+    strong: np.ndarray
+    strong10: np.ndarray
+    emp_q25: np.ndarray
+    est_q25: np.ndarray
+    lq_q25: np.ndarray
+    lq_q50: np.ndarray
+    lq_q75: np.ndarray
+    lq_q90: np.ndarray
+
+
+def _region_quantiles(values: np.ndarray, valid: np.ndarray, probs) -> list[np.ndarray]:
+    """Linear-interpolation quantiles (as :func:`_group_quantiles`) along the region axis (-2) over the
+    ``valid`` cells: one sort of the whole panel instead of a sort per group."""
+    a = np.where(valid, values, np.inf)
+    a.sort(axis=-2)
+    n = valid.sum(axis=-2)
+    last = np.maximum(n - 1, 0)
+    out = []
+    for p in probs:
+        h = last * p
+        lo = np.floor(h).astype(np.int64)
+        e = h - lo
+        hi = np.minimum(lo + 1, last)
+        a_lo = np.take_along_axis(a, lo[..., None, :], axis=-2)[..., 0, :]
+        a_hi = np.take_along_axis(a, hi[..., None, :], axis=-2)[..., 0, :]
+        with np.errstate(invalid="ignore"):
+            q = np.where(e > 0, a_lo + e * (a_hi - a_lo), a_lo)
+        out.append(np.where(n > 0, q, np.nan))
+    return out
+
+
+def uscmp_strength_panel(employment, establishments, lq, *, traded=None) -> StrengthPanel:
+    """:func:`uscmp_strength` for a dense panel of one region type: arrays of shape ``(n_regions,
+    n_clusters)`` or ``(n_years, n_regions, n_clusters)``, each (year, cluster) column a group.
+
+    The same rule and quantiles as :func:`uscmp_strength` (a test checks both agree cell by cell), but
+    the panel is sorted along the region axis once instead of grouping long rows, which makes a county
+    panel (3,200 regions x 1,000 clusters x 20 years) several times faster. ``traded`` is a boolean mask
+    of clusters (default: all traded); local clusters get no flag. Absent cells are employment 0.
+    """
+    emp, est, lqv = (np.asarray(a, dtype=float) for a in (employment, establishments, lq))
+    if emp.ndim not in (2, 3) or est.shape != emp.shape or lqv.shape != emp.shape:
+        raise StrengthError(
+            "employment, establishments and lq must be matrices (regions x clusters) or panels (years x "
+            f"regions x clusters) of one shape, got {emp.shape}, {est.shape}, {lqv.shape}"
+        )
+    k = emp.shape[-1]
+    t = np.ones(k, dtype=bool) if traded is None else np.asarray(traded)
+    if t.dtype != bool or t.shape != (k,):
+        raise StrengthError(f"traded must be a boolean mask of {k} clusters, got {t.dtype} {t.shape}")
+    with np.errstate(invalid="ignore"):
+        sample = emp > 0
+    (e25,) = _region_quantiles(emp, sample & np.isfinite(emp), [0.25])
+    (n25,) = _region_quantiles(est, sample & np.isfinite(est), [0.25])
+    l25, l50, l75, l90 = _region_quantiles(lqv, sample & np.isfinite(lqv), [0.25, 0.5, 0.75, 0.9])
+
+    def col(q: np.ndarray) -> np.ndarray:
+        return q[..., None, :]
+
+    with np.errstate(invalid="ignore"):
+        size = t & (emp > col(e25)) & (est > col(n25))
+        qualifying = size & (lqv > col(l25))
+        significant = size & (lqv > col(l50))
+        strong = size & (lqv >= col(l75)) & (lqv >= 1.0)
+        strong10 = size & (lqv >= col(l90)) & (lqv >= 1.0)
+    return StrengthPanel(qualifying, significant, strong, strong10, e25, n25, l25, l50, l75, l90)
+
+
 def region_cluster_strength(employment, strong, *, traded=None) -> np.ndarray:
     r"""Each region's share of traded employment in strong clusters:
 
@@ -316,16 +395,14 @@ def top_share(values, share: float, *, axis: int = 0) -> np.ndarray:
     a = np.moveaxis(np.asarray(values, dtype=float), axis, -1)
     ok = np.isfinite(a)
     n = ok.sum(axis=-1, keepdims=True)
-    places = np.ceil(np.round(share * n, 9))
-    filled = np.where(ok, a, -np.inf)
-    flat = filled.reshape(-1, a.shape[-1])
-    srt = np.sort(flat, axis=-1)
-    greater = np.empty(flat.shape, dtype=np.int64)
-    for k in range(flat.shape[0]):  # one row per cluster: values strictly greater than each
-        greater[k] = a.shape[-1] - np.searchsorted(srt[k], flat[k], side="right")
-    cnt = greater.reshape(a.shape)
+    places = np.ceil(np.round(share * n, 9)).astype(np.int64)
+    # Fewer than `places` values are greater than a exactly when a is at least the places-th largest
+    # value: one sort, then a comparison with that threshold (ties at the boundary all in).
+    srt = np.sort(np.where(ok, a, -np.inf), axis=-1)
+    index = np.clip(a.shape[-1] - places, 0, max(a.shape[-1] - 1, 0))
+    threshold = np.take_along_axis(srt, index, axis=-1) if a.shape[-1] else np.zeros(n.shape)
     with np.errstate(invalid="ignore"):
-        out = ok & (a > 0) & (cnt < places)
+        out = ok & (a > 0) & (places > 0) & (a >= threshold)
     return np.moveaxis(out, -1, axis)
 
 
