@@ -156,3 +156,45 @@ def test_define_refuses_bad_options(tmp_path, traded):
         cli, ["map", "relatedness", str(traded), "--columns", COLUMNS, "--out", str(tmp_path / "p.txt")]
     )
     assert result.exit_code == 2 and "write .csv, .parquet or .json" in result.output
+
+
+def test_a_supplied_linkage_is_standardised_and_combined(tmp_path, traded):
+    # An input-output file linking only clusters 1 and 2 (value 5; every other pair 0). Its z-scores
+    # over the 2,550 ordered pairs: mean 10/2550, sd sqrt(2*25/2550 - (10/2550)^2); the combined value
+    # of (1, 2) is the mean of the three z-scores (employment, establishments, io), so it rises by
+    # z_io(1, 2) / 3 over the mean of the two co-location z-scores, and the pair is related.
+    io = tmp_path / "io.csv"
+    io.write_text("activity_a,activity_b,value\n1,2,5\n", encoding="utf-8")
+    out = tmp_path / "pairs.csv"
+    result = CliRunner().invoke(
+        cli,
+        ["map", "relatedness", str(traded), "--columns", COLUMNS, "--linkage", f"io={io}", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = {(r["activity_a"], r["activity_b"]): r for r in csv.DictReader(handle)}
+    pair = rows[("1", "2")]
+    assert float(pair["io"]) == 5.0 and float(rows[("1", "3")]["io"]) == 0.0
+    mean = 10 / 2550
+    sd = np.sqrt(2 * 25 / 2550 - mean**2)
+    z_io = (5 - mean) / sd
+
+    def z(column, a, b):
+        values = np.array([float(r[column]) for r in rows.values()])  # each unordered pair once
+        return (float(rows[(a, b)][column]) - values.mean()) / values.std()
+
+    expected = (z("lc_employment", "1", "2") + z("lc_establishments", "1", "2") + z_io) / 3
+    assert float(pair["combined"]) == pytest.approx(expected, rel=1e-9)
+    assert pair["related"] == "true"
+
+
+def test_a_linkage_naming_unknown_activities_is_refused(tmp_path, traded):
+    io = tmp_path / "io.csv"
+    io.write_text("activity_a,activity_b,value\n1,2,5\n1,999,1\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["map", "relatedness", str(traded), "--columns", COLUMNS, "--linkage", f"io={io}",
+         "--out", str(tmp_path / "p.csv")],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "io.csv, line 3, field 'activity_b': activity '999' is not in the statistics" in result.output
