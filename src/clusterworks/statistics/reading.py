@@ -38,7 +38,7 @@ from typing import Any
 
 from clusterworks.analytics.issues import MAX_ISSUES, FileIssue, InvalidInput
 
-from .staging import FLAG_PATTERN, FLAGS, FORMATS, _Issues, _lit, _load, _q  # noqa: F401 (FLAG_PATTERN: used by .tables)
+from .staging import FLAGS, FORMATS, SqlIssues, load_table, quote_name, quote_text
 from .store import Store
 
 __all__ = ["MEASURES", "SIZE_CLASSES", "ImportSummary", "Statistics", "import_statistics", "read_statistics"]
@@ -114,7 +114,7 @@ def _check_columns(columns: Mapping[str, str]) -> dict[str, str]:
 
 
 def _check_codes(
-    con, store: Store, issues: _Issues, role: str, field: str, system: str, vintage: str | None
+    con, store: Store, issues: SqlIssues, role: str, field: str, system: str, vintage: str | None
 ) -> str:
     """Check the codes in column ``role`` against ``system``; returns the vintage used."""
     vintages = [
@@ -127,7 +127,7 @@ def _check_codes(
         raise ValueError(f"no classification {system!r} in the store; stored: {store.classifications()}")
     if vintage is not None and vintage not in vintages:
         raise ValueError(f"{system} vintage {vintage!r} is not stored; stored vintages: {vintages}")
-    r = _q(role)
+    r = quote_name(role)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _codes AS SELECT {r} AS code, min(_line) AS first, "  # noqa: S608
         f"(SELECT list(c.vintage ORDER BY c.vintage) FROM classifications c "
@@ -223,9 +223,9 @@ def _stage(
     if not path.is_file():
         raise FileNotFoundError(f"no file {str(path)!r}")
     con = store.con
-    issues = _Issues(path.name)
+    issues = SqlIssues(path.name)
     try:
-        header = _load(con, path, FORMATS[suffix], cols, sheet)
+        header = load_table(con, path, FORMATS[suffix], cols, sheet)
     except Exception as e:  # a file DuckDB cannot parse (ragged rows, bad encoding, not Parquet ...)
         if isinstance(e, duckdb_error()):
             raise InvalidInput([FileIssue(path.name, None, "", "", str(e).splitlines()[0])]) from e
@@ -237,7 +237,7 @@ def _stage(
         raise InvalidInput([FileIssue(path.name, None, "", "", "the file has no data rows")])
     for role in KEYS:
         issues.sql(
-            con, f"{_q(role)} IS NULL", [], cols[role], f"the {role} is empty; every row needs one"
+            con, f"{quote_name(role)} IS NULL", [], cols[role], f"the {role} is empty; every row needs one"
         )
     issues.sql(
         con,
@@ -283,22 +283,22 @@ def _stage(
     if long:
         parts = [
             f"SELECT _line, region, activity, year, measure, value AS text, {flag} AS flag, "  # noqa: S608 (checked identifiers)
-            f"{_lit(cols['value'])} AS field FROM _in"
+            f"{quote_text(cols['value'])} AS field FROM _in"
         ]
         issues.sql(
             con, "measure IS NULL", [], cols["measure"], f"the measure is empty; e.g. {', '.join(MEASURES)}"
         )
     else:
         parts = [
-            f"SELECT _line, region, activity, year, {_lit(m)} AS measure, {_q(m)} AS text, "  # noqa: S608
-            f"{flag if m == 'employment' else 'NULL'} AS flag, {_lit(cols[m])} AS field FROM _in"
+            f"SELECT _line, region, activity, year, {quote_text(m)} AS measure, {quote_name(m)} AS text, "  # noqa: S608
+            f"{flag if m == 'employment' else 'NULL'} AS flag, {quote_text(cols[m])} AS field FROM _in"
             for m in MEASURES
             if m in cols
         ]
-    classes = ", ".join(_lit(c) for c in SIZE_CLASSES)
-    flags = ", ".join(_lit(f) for f in FLAGS)
+    classes = ", ".join(quote_text(c) for c in SIZE_CLASSES)
+    flags = ", ".join(quote_text(f) for f in FLAGS)
     mid = " ".join(
-        f"WHEN {_lit(c)} THEN {(lo + hi) / 2}" for c, (lo, hi) in SIZE_CLASSES.items() if hi is not None
+        f"WHEN {quote_text(c)} THEN {(lo + hi) / 2}" for c, (lo, hi) in SIZE_CLASSES.items() if hi is not None
     )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _long AS SELECT *, "  # noqa: S608

@@ -1,7 +1,7 @@
 """Staging an input table in DuckDB: the shared first step of :mod:`.reading` (long-form statistics)
-and :mod:`.tables` (other analyst tables). :func:`_load` reads CSV or Parquet with DuckDB and XLSX with
+and :mod:`.tables` (other analyst tables). :func:`load_table` reads CSV or Parquet with DuckDB and XLSX with
 openpyxl into ``TEMP TABLE _in`` (``_line`` = the file's line, header = line 1; then one text column per
-role, trimmed, empty as NULL); :class:`_Issues` collects the problems that SQL checks find."""
+role, trimmed, empty as NULL); :class:`SqlIssues` collects the problems that SQL checks find."""
 
 from __future__ import annotations
 
@@ -26,11 +26,11 @@ FORMATS = {
 }
 
 
-def _q(name: str) -> str:
+def quote_name(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _lit(text: str) -> str:
+def quote_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -46,7 +46,7 @@ def _cell(v: Any) -> str | None:
     return str(v)
 
 
-def _load(con, path: Path, fmt: str, cols: dict[str, str], sheet: str | None) -> list[FileIssue]:
+def load_table(con, path: Path, fmt: str, cols: dict[str, str], sheet: str | None) -> list[FileIssue]:
     """Create TEMP TABLE _in (_line, role columns as trimmed text or NULL); header problems are returned."""
     roles = list(cols)
     if fmt == "xlsx":
@@ -80,23 +80,25 @@ def _load(con, path: Path, fmt: str, cols: dict[str, str], sheet: str | None) ->
             }
         )
         con.register("_xlsx", table)
-        sel = ", ".join(f"nullif(trim({_q(r)}), '') AS {_q(r)}" for r in roles)
+        sel = ", ".join(f"nullif(trim({quote_name(r)}), '') AS {quote_name(r)}" for r in roles)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _in AS SELECT _line, {sel} FROM _xlsx")  # noqa: S608
         con.unregister("_xlsx")
         return []
     reader = (
-        f"read_csv({_lit(str(path))}, all_varchar = true, header = true)"
+        f"read_csv({quote_text(str(path))}, all_varchar = true, header = true)"
         if fmt == "csv"
-        else f"read_parquet({_lit(str(path))})"
+        else f"read_parquet({quote_text(str(path))})"
     )
     header = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]  # noqa: S608
     missing = [c for c in cols.values() if c not in header]
     if missing:
         return [_missing(path, c, header) for c in missing]
-    sel = ", ".join(f"nullif(trim(CAST({_q(cols[r])} AS VARCHAR)), '') AS {_q(r)}" for r in roles)
+    sel = ", ".join(
+        f"nullif(trim(CAST({quote_name(cols[r])} AS VARCHAR)), '') AS {quote_name(r)}" for r in roles
+    )
     # insertion order is preserved, so rowid is the record's position in the file
     con.execute(f"CREATE OR REPLACE TEMP TABLE _in0 AS SELECT {sel} FROM {reader}")  # noqa: S608
-    names = ", ".join(_q(r) for r in roles)
+    names = ", ".join(quote_name(r) for r in roles)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _in AS SELECT rowid + 2 AS _line, {names} FROM _in0")  # noqa: S608
     con.execute("DROP TABLE _in0")
     return []
@@ -108,7 +110,7 @@ def _missing(path: Path, column: str, header: list[str]) -> FileIssue:
     )
 
 
-class _Issues:
+class SqlIssues:
     """Issues from SQL checks: a total and the first MAX_ISSUES by line."""
 
     def __init__(self, file: str):

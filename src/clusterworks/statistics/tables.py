@@ -31,7 +31,7 @@ import numpy as np
 
 from clusterworks.analytics.issues import InvalidInput
 
-from .reading import FLAG_PATTERN, FORMATS, _Issues, _load, _q
+from .staging import FLAG_PATTERN, FORMATS, SqlIssues, load_table, quote_name
 
 __all__ = ["KINDS", "Table", "read_table"]
 
@@ -102,16 +102,16 @@ def read_table(
     fmt = _format(path)
     con = duckdb.connect()
     try:
-        header = _load(con, path, fmt, dict(columns), sheet)
+        header = load_table(con, path, fmt, dict(columns), sheet)
         if header:
             raise InvalidInput(header)
-        issues = _Issues(path.name)
+        issues = SqlIssues(path.name)
         suppressed: dict[str, int] = {}
         for name in columns:
             _check(con, issues, name, kinds[name], columns[name], optional=name in optional_values)
             if kinds[name] == "number":
                 suppressed[name] = con.execute(
-                    f"SELECT count(*) FROM _in WHERE regexp_full_match(upper({_q(name)}), ?)",  # noqa: S608
+                    f"SELECT count(*) FROM _in WHERE regexp_full_match(upper({quote_name(name)}), ?)",  # noqa: S608
                     [FLAG_PATTERN],
                 ).fetchall()[0][0]
         if key:
@@ -122,8 +122,8 @@ def read_table(
         con.close()
 
 
-def _check(con, issues: _Issues, name: str, kind: str, column: str, *, optional: bool) -> None:
-    c = _q(name)
+def _check(con, issues: SqlIssues, name: str, kind: str, column: str, *, optional: bool) -> None:
+    c = quote_name(name)
     if not optional:
         issues.sql(con, f"{c} IS NULL", [], column, "the value is missing")
     if kind == "year":
@@ -166,8 +166,8 @@ def _check(con, issues: _Issues, name: str, kind: str, column: str, *, optional:
         )
 
 
-def _duplicates(con, issues: _Issues, key: list[str], columns: Mapping[str, str]) -> None:
-    names = ", ".join(_q(k) for k in key)
+def _duplicates(con, issues: SqlIssues, key: list[str], columns: Mapping[str, str]) -> None:
+    names = ", ".join(quote_name(k) for k in key)
     rows = con.execute(
         f"SELECT first, line FROM (SELECT _line AS line, min(_line) OVER (PARTITION BY {names}) AS first "  # noqa: S608
         f"FROM _in) WHERE line > first ORDER BY line"
@@ -185,7 +185,7 @@ def _duplicates(con, issues: _Issues, key: list[str], columns: Mapping[str, str]
 def _arrays(con, columns: Mapping[str, str], kinds: Mapping[str, str]) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for name in columns:
-        c, kind = _q(name), kinds[name]
+        c, kind = quote_name(name), kinds[name]
         if kind == "text":
             expr = c
         elif kind == "year":
