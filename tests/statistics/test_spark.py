@@ -46,3 +46,34 @@ def test_session_is_quiet_and_local(spark):
     assert spark.sparkContext.master == "local[2]"
     with pytest.raises(ValueError, match="level must be one of"):
         aggregate_spark(spark, "x.parquet", level="cluster")
+
+
+def test_cli_aggregate_gives_the_same_totals_on_both_engines(spark, tmp_path):
+    """``clusterworks map aggregate`` with --engine duckdb and --engine spark on one seeded file: the
+    same totals. The command stops its session when done (it is the module's shared one, which
+    getOrCreate returns), so this test is the module's last."""
+    import csv
+
+    from click.testing import CliRunner
+
+    from clusterworks.cli.main import cli
+    from clusterworks.statistics.aggregate import write_synthetic_establishments
+
+    source = write_synthetic_establishments(tmp_path / "est.parquet", 20_000, seed=5, industries=40)
+    columns = "region=region,industry=industry,year=year,employment=employment,payroll=payroll"
+    results = {}
+    for engine in ("duckdb", "spark"):
+        out = tmp_path / f"{engine}.csv"
+        result = CliRunner().invoke(
+            cli,
+            ["map", "aggregate", str(source), "--columns", columns, "--engine", engine, "--out", str(out)],
+        )
+        assert result.exit_code == 0, result.output
+        files = sorted(out.glob("part-*.csv")) if out.is_dir() else [out]
+        rows = set()
+        for f in files:
+            with f.open(newline="", encoding="utf-8") as handle:
+                rows |= {tuple(r.values()) for r in csv.DictReader(handle)}
+        results[engine] = rows
+    assert len(results["duckdb"]) > 1000
+    assert results["duckdb"] == results["spark"]

@@ -21,7 +21,10 @@ import re
 from pathlib import Path
 
 __all__ = [
+    "ESTABLISHMENT_FIELDS",
     "aggregate_duckdb",
+    "establishments_sql",
+    "write_totals_duckdb",
     "checksum_sql",
     "rollup_sql",
     "text_industry_sql",
@@ -37,6 +40,30 @@ def _ident(name: str, what: str) -> str:
     if not isinstance(name, str) or not _IDENT.fullmatch(name):
         raise ValueError(f"{what} must be a plain SQL identifier (letters, digits, _); got {name!r}")
     return name
+
+
+#: the fields of an establishment-level table, in the order of :func:`establishments_sql`
+ESTABLISHMENT_FIELDS = ("region", "industry", "year", "employment", "payroll")
+
+
+def establishments_sql(source: str, columns: dict[str, str]) -> str:
+    """SQL: the establishment table ``source`` (a table, view or reader expression) with its columns
+    renamed to :data:`ESTABLISHMENT_FIELDS` (``columns``: field -> the file's column), year, employment
+    and payroll cast to BIGINT. Column names are quoted, so any name a file has is allowed."""
+    missing = [f for f in ESTABLISHMENT_FIELDS if f not in columns]
+    if missing:
+        raise ValueError(
+            f"columns must name {', '.join(missing)} (fields: {', '.join(ESTABLISHMENT_FIELDS)})"
+        )
+    picks = []
+    for field in ESTABLISHMENT_FIELDS:
+        column = "`" + columns[field].replace("`", "``") + "`"
+        picks.append(
+            f"{column} AS {field}"
+            if field in ("region", "industry")
+            else f"CAST({column} AS BIGINT) AS {field}"
+        )
+    return f"SELECT {', '.join(picks)} FROM {source}"  # noqa: S608 (quoted names)
 
 
 def totals_sql(source: str = "establishments") -> str:
@@ -139,6 +166,84 @@ def aggregate_duckdb(
     finally:
         if own:
             con.close()
+
+
+def write_totals_duckdb(
+    path: str | Path,
+    out: str | Path,
+    *,
+    columns: dict[str, str],
+    definition: list[tuple[str, str, str]] | None = None,
+    level: str | None = None,
+    threads: int | None = None,
+) -> dict[str, int]:
+    """Aggregate an establishment-level file (Parquet, or CSV with a header) to region x industry x
+    year totals -- or cluster / subcluster totals through ``definition`` -- and write them to ``out``
+    (``.parquet`` or ``.csv``) with DuckDB, without holding the rows in Python. The file is written to a
+    temporary name and renamed when complete. Returns ``{"rows": totals written, "input_rows": ...}``.
+    """
+    import duckdb
+
+    path, out = Path(path), Path(out)
+    fmt = _file_format(out)
+    if level is not None and (level not in LEVELS or definition is None):
+        raise ValueError(f"level must be one of {LEVELS} with a definition, or None; got {level!r}")
+    con = duckdb.connect()
+    part = out.with_name(out.name + ".part")
+    try:
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        con.execute(
+            f"CREATE TEMP VIEW establishments AS {establishments_sql(_duckdb_reader(path), columns)}".replace(
+                "`", '"'
+            )
+        )
+        query = totals_sql()
+        if level is not None:
+            con.execute(f"CREATE TEMP VIEW totals AS {totals_sql()}")
+            con.execute(
+                "CREATE TEMP TABLE cluster_definition (industry VARCHAR, cluster VARCHAR, subcluster VARCHAR)"
+            )
+            con.executemany(
+                "INSERT INTO cluster_definition VALUES (?, ?, ?)", [tuple(map(str, r)) for r in definition]
+            )
+            con.execute(f"CREATE TEMP VIEW totals_text AS {text_industry_sql()}")
+            query = rollup_sql("totals_text", level=level)
+        target = str(part).replace("'", "''")
+        options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
+        # COPY answers with the number of rows it wrote
+        rows = con.execute(f"COPY ({query}) TO '{target}' ({options})").fetchall()[0][0]  # noqa: S608 (quoted path)
+        n_in = con.execute("SELECT count(*) FROM establishments").fetchall()[0][0]
+        part.replace(out)
+        return {"rows": int(rows), "input_rows": int(n_in)}
+    finally:
+        con.close()
+        part.unlink(missing_ok=True)
+
+
+def _file_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    if suffix == ".csv":
+        return "csv"
+    raise ValueError(f"{path.name}: write .parquet or .csv (the format follows the name)")
+
+
+def _duckdb_reader(path: Path) -> str:
+    text = str(path).replace("'", "''")
+    if _input_format(path) == "parquet":
+        return f"read_parquet('{text}')"
+    return f"read_csv('{text}', header = true)"
+
+
+def _input_format(path: Path) -> str:
+    suffixes = [x.lower() for x in path.suffixes]
+    if suffixes and suffixes[-1] in (".parquet", ".pq"):
+        return "parquet"
+    if ".csv" in suffixes:
+        return "csv"
+    raise ValueError(f"{path.name}: read .parquet or .csv (also .csv.gz) files")
 
 
 def write_synthetic_establishments(

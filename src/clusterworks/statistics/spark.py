@@ -7,9 +7,17 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .aggregate import LEVELS, rollup_sql, text_industry_sql, totals_sql
+from .aggregate import (
+    LEVELS,
+    _file_format,
+    _input_format,
+    establishments_sql,
+    rollup_sql,
+    text_industry_sql,
+    totals_sql,
+)
 
-__all__ = ["aggregate_spark", "java_missing", "spark_session"]
+__all__ = ["aggregate_spark", "java_missing", "spark_session", "write_totals_spark"]
 
 
 def java_missing() -> str | None:
@@ -79,3 +87,45 @@ def aggregate_spark(
     return sorted(
         (tuple(r) for r in spark.sql(rollup_sql("totals_text", level=level)).collect()), key=lambda r: r[:n]
     )
+
+
+def write_totals_spark(
+    spark,
+    path: str | Path,
+    out: str | Path,
+    *,
+    columns: dict[str, str],
+    definition: list[tuple[str, str, str]] | None = None,
+    level: str | None = None,
+) -> dict[str, int]:
+    """:func:`~clusterworks.statistics.aggregate.write_totals_duckdb` on Spark, with the same SQL text:
+    the totals are written by Spark as a directory ``out`` of part files (Parquet, or CSV with a
+    header), as Spark writes on a cluster; an existing ``out`` is an error."""
+    path, out = Path(path), Path(out)
+    fmt = _file_format(out)
+    if level is not None and (level not in LEVELS or definition is None):
+        raise ValueError(f"level must be one of {LEVELS} with a definition, or None; got {level!r}")
+    reader = (
+        spark.read.parquet(str(path))
+        if _input_format(path) == "parquet"
+        else spark.read.csv(str(path), header=True)
+    )
+    reader.createOrReplaceTempView("establishment_file")
+    spark.sql(establishments_sql("establishment_file", columns)).createOrReplaceTempView("establishments")
+    query = totals_sql()
+    if level is not None:
+        spark.sql(totals_sql()).createOrReplaceTempView("totals")
+        spark.sql(text_industry_sql()).createOrReplaceTempView("totals_text")
+        rows = [tuple(map(str, r)) for r in definition]
+        spark.createDataFrame(
+            rows, "industry string, cluster string, subcluster string"
+        ).createOrReplaceTempView("cluster_definition")
+        query = rollup_sql("totals_text", level=level)
+    result = spark.sql(query)
+    writer = result.write.mode("errorifexists")
+    if fmt == "parquet":
+        writer.parquet(str(out))
+    else:
+        writer.option("header", "true").csv(str(out))
+    written = spark.read.parquet(str(out)) if fmt == "parquet" else spark.read.csv(str(out), header=True)
+    return {"rows": int(written.count()), "input_rows": int(spark.table("establishments").count())}

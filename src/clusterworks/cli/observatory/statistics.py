@@ -112,3 +112,108 @@ def import_(
         f"{summary.facts:,} values of {', '.join(summary.measures)}, {years}",
         f"  suppressed: {summary.suppressed:,} (imputed {summary.imputed:,})",
     ])  # fmt: skip
+
+
+@map_group.command()
+@click.argument("establishments", type=IN)
+@click.option(
+    "--columns",
+    required=True,
+    help="The file's column of each field: region=...,industry=...,year=...,employment=...,payroll=... "
+    "(employment and payroll whole numbers, e.g. payroll in $1,000 as County Business Patterns).",
+)
+@click.option(
+    "--definition",
+    help="Roll the industries up to clusters with this cluster definition (bundled: uscmp-naics2017).",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["cluster", "subcluster"]),
+    default="cluster",
+    show_default=True,
+    help="With --definition: cluster or subcluster totals.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="duckdb on this machine; spark (pip install 'clusterworks[spark]', Java 17) for data beyond it.",
+)
+@click.option("--master", default="local[2]", show_default=True, help="spark: the master URL.")
+@click.option(
+    "--out",
+    type=OUT,
+    required=True,
+    help="TOTALS.parquet or .csv (spark writes a directory of part files of that name).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+def aggregate(
+    establishments: Path,
+    columns: str,
+    definition: str | None,
+    level: str,
+    engine: str,
+    master: str,
+    out: Path,
+    as_json: bool,
+) -> None:
+    """Aggregate establishment-level rows in ESTABLISHMENTS (Parquet, or CSV with a header) to region x
+    industry x year totals of employment, establishments (rows) and payroll -- or to cluster totals
+    through a cluster definition -- with DuckDB or, unchanged, the same SQL on Apache Spark."""
+    import time
+
+    from clusterworks.statistics import Store
+    from clusterworks.statistics.aggregate import ESTABLISHMENT_FIELDS, write_totals_duckdb
+
+    fields = parse_columns(columns, required=ESTABLISHMENT_FIELDS)
+    if out.suffix.lower() not in (".parquet", ".csv"):
+        raise click.BadParameter(f"'{out.name}': write .parquet or .csv", param_hint="--out")
+    if out.exists():
+        raise click.BadParameter(f"'{out}' exists; choose a new name", param_hint="--out")
+    rows = None
+    if definition is not None:
+        with Store.open() as store:
+            try:
+                rows = [
+                    (industry, cluster, sub)
+                    for industry, cluster, _, sub, _ in store.cluster_definition(definition)
+                ]
+            except KeyError as error:
+                raise click.BadParameter(str(error.args[0]), param_hint="--definition") from None
+    chosen_level = level if rows is not None else None
+    started = time.perf_counter()
+    if engine == "duckdb":
+        result = write_totals_duckdb(establishments, out, columns=fields, definition=rows, level=chosen_level)
+    else:
+        try:
+            from clusterworks.statistics.spark import spark_session, write_totals_spark
+
+            spark = spark_session(master)
+        except (ImportError, RuntimeError) as error:
+            raise click.ClickException(
+                f"Spark cannot start: {error}. "
+                "Install the extra (pip install 'clusterworks[spark]') and Java 17."
+            ) from None
+        try:
+            result = write_totals_spark(
+                spark, establishments, out, columns=fields, definition=rows, level=chosen_level
+            )
+        finally:
+            spark.stop()
+    seconds = time.perf_counter() - started
+    summary = {
+        "engine": engine,
+        **result,
+        "level": chosen_level or "industry",
+        "seconds": round(seconds, 2),
+        "out": str(out),
+    }
+    print_summary(
+        as_json,
+        summary,
+        [
+            f"{engine}: {result['input_rows']:,} establishment rows -> {result['rows']:,} "
+            f"{chosen_level or 'industry'} totals in {seconds:.1f} s, written to {out}"
+        ],
+    )
