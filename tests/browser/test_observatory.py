@@ -40,7 +40,7 @@ def test_hover_and_focus_show_values_and_the_indicator_changes(us_data, new_page
     page.wait_for_url(re.compile(r"/observatory/us-clusters-2016/map/\?indicator=lq&activity=5$"))
     readout = page.locator("#obs-readout")
     page.locator("#region-US-TX").hover()
-    # LQ of Texas in Biopharmaceuticals as the map formats it (3 decimals of the file's lq_tf)
+    # LQ of Texas in Biopharmaceuticals as the map formats it (3 decimals)
     value = page.locator("#region-US-TX").get_attribute("data-value")
     assert re.fullmatch(r"\d+\.\d{3}", value)
     assert readout.inner_text() == f"Texas: {value}"

@@ -1,8 +1,9 @@
 """Reading regional statistics in long form (CSV, Parquet, XLSX) into the store, all or nothing.
 
 A file has one row per (region, activity, year) with one column per measure (``employment``,
-``establishments``, ``payroll``, ``wages``, ``exports``), or one row per (region, activity, year,
-measure) with ``measure`` and ``value`` columns; :func:`import_statistics` names the file's columns with
+``establishments``, ``payroll``, ``wages``, ``exports``, ``lq`` for a given location quotient), or
+one row per (region, activity, year, measure) with ``measure`` and ``value`` columns;
+:func:`import_statistics` names the file's columns with
 ``columns={"region": ..., "activity": ..., "year": ..., "employment": ..., ...}``.
 
 DuckDB reads CSV (``all_varchar``, so every cell is validated as text) and Parquet; openpyxl reads
@@ -43,7 +44,8 @@ from .store import Store
 
 __all__ = ["MEASURES", "SIZE_CLASSES", "ImportSummary", "Statistics", "import_statistics", "read_statistics"]
 
-MEASURES = ("employment", "establishments", "payroll", "wages", "exports")
+#: ``lq``: a location quotient given with the data (e.g. the published one), used instead of computing it
+MEASURES = ("employment", "establishments", "payroll", "wages", "exports", "lq")
 KEYS = ("region", "activity", "year")
 #: CBP employment-size classes (the ``empflag`` of County Business Patterns): letter -> (low, high).
 SIZE_CLASSES: dict[str, tuple[int, int | None]] = {

@@ -29,7 +29,7 @@ IMPORT_FIELDS = ("region", "activity", "year", "employment", "establishments", "
     "--columns",
     required=True,
     help="The file's column of each field: region=...,activity=...,year=... and measure columns "
-    "(employment, establishments, payroll, wages, exports) or measure=...,value=...; "
+    "(employment, establishments, payroll, wages, exports, lq) or measure=...,value=...; "
     "optionally flag=... (County Business Patterns suppression or size-class flag).",
 )
 @click.option(

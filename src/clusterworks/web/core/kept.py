@@ -19,10 +19,13 @@ from django.conf import settings
 
 
 class Kept:
-    """At most ``settings.<size_setting>`` results (0: nothing is kept, everything is recomputed)."""
+    """At most ``settings.<size_setting>`` results, or ``size`` for a fixed number (0: nothing is
+    kept, everything is recomputed)."""
 
-    def __init__(self, size_setting: str):
-        self.size_setting = size_setting
+    def __init__(self, size_setting: str | None = None, *, size: int | None = None):
+        if (size_setting is None) == (size is None):
+            raise ValueError("give a size_setting or a fixed size, not both")
+        self.size_setting, self.size = size_setting, size
         self._entries: OrderedDict[tuple[Hashable, Hashable], Any] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -34,7 +37,7 @@ class Kept:
         With ``only_if_kept`` nothing is computed: None unless kept. What is returned is shared:
         callers must not change it.
         """
-        size = getattr(settings, self.size_setting)
+        size = self.size if self.size_setting is None else getattr(settings, self.size_setting)
         if not size:
             return None if only_if_kept else compute()
         entry = (key, version)

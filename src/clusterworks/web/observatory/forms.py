@@ -9,8 +9,22 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterworks.web.registry.models import key_validator
 
-from .models import DatasetKind, MapCountry
-from .services.reading import MEASURE_NAMES, ROLES, Columns
+from .models import DatasetKind
+from .services.datasets import KEYS, MEASURES, parse_columns
+
+REGION_SYSTEMS = [
+    ("", _("None (codes are not checked; no map)")),
+    ("us-state", _("US states, FIPS codes (01-56): US map")),
+    ("iso3166-2:US", _("US states, ISO 3166-2 codes (US-MA): US map")),
+    ("iso3166-2:RU", _("Russian federal subjects, ISO 3166-2 codes (RU-MOW): Russia map")),
+]
+ACTIVITY_SYSTEMS = [
+    ("", _("None (codes are not checked)")),
+    ("uscmp-cluster", _("US Cluster Mapping clusters (1-67, 101-116), traded and local")),
+    ("naics", _("NAICS 2017 industries")),
+    ("nace", _("NACE Rev. 2 sections")),
+    ("okved", _("OKVED 2 sections")),
+]
 
 
 def natural(code: str) -> tuple:
@@ -61,29 +75,39 @@ class ImportForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=DatasetKind.choices, initial=DatasetKind.REGIONAL)
-    country = forms.ChoiceField(
-        label=_("Map"),
-        choices=MapCountry.choices,
+    region_system = forms.ChoiceField(
+        label=_("Region codes"),
+        choices=REGION_SYSTEMS,
         required=False,
         help_text=_(
-            "Regions must then be ISO 3166-2 codes (US-MA, RU-MOW) or named in a region_name column."
+            "The classification the file's region codes belong to: every code is checked against it "
+            "(close codes are suggested) and its regions get their names and the map."
         ),
+    )
+    activity_system = forms.ChoiceField(
+        label=_("Activity codes"),
+        choices=ACTIVITY_SYSTEMS,
+        required=False,
+        help_text=_("The classification of the file's activity codes: checked, named, traded or local."),
     )
     columns = forms.CharField(
         label=_("Columns"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "name=column pairs separated by commas. Names: %(roles)s; measures: %(measures)s. Example: "
-            "region=state, activity=cluster, year=year, employment=emp, establishments=est"
+            "name=column pairs separated by commas. Needed: %(keys)s; measures: %(measures)s (or "
+            "measure=... and value=...); optional flag=... (County Business Patterns suppression or "
+            "size-class flag). Example: region=state, activity=cluster, year=year, employment=emp, "
+            "establishments=est"
         )
-        % {"roles": ", ".join(ROLES), "measures": ", ".join(MEASURE_NAMES)},
+        % {"keys": ", ".join(KEYS), "measures": ", ".join(MEASURES)},
     )
-    year = forms.IntegerField(
-        label=_("Year of every row"),
-        required=False,
-        min_value=1900,
-        max_value=2100,
-        help_text=_("Only when the file has no year column."),
+    suppressed = forms.ChoiceField(
+        label=_("Suppressed employment"),
+        choices=[
+            ("missing", _("Keep it missing (no data)")),
+            ("midpoint", _("Impute the midpoint of its size class")),
+        ],
+        initial="missing",
     )
     attribution = forms.CharField(
         label=_("Source and licence"),
@@ -103,7 +127,7 @@ class ImportForm(forms.Form):
         data = super().clean()
         if "columns" in data:
             try:
-                data["parsed_columns"] = Columns.parse(data["columns"], fixed_year=data.get("year"))
+                data["parsed_columns"] = parse_columns(data["columns"])
             except ValueError as error:
                 self.add_error("columns", str(error))
         return data

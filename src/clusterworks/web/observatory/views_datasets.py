@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clusterworks.analytics.issues import InvalidInput
@@ -28,6 +29,11 @@ from .services.datasets import dataset_delete, dataset_import
 from .views_common import dataset_for
 
 IMPORT_TASK = "observatory.import"
+STEPS = {
+    "checking": gettext_noop("checking every row and storing the facts"),
+    "recording": gettext_noop("recording the dataset"),
+    "stored": gettext_noop("stored"),
+}
 
 
 class ImportProblems(InvalidInput):
@@ -101,10 +107,12 @@ def import_view(request):
                         title=data["title"],
                         columns=data["parsed_columns"],
                         kind=data["kind"],
-                        country=data["country"] or "",
+                        region_system=data["region_system"] or "",
+                        activity_system=data["activity_system"] or "",
+                        suppressed=data["suppressed"],
                         attribution=data["attribution"],
                         replace=data["replace"],
-                        progress=lambda done, total, _step: progress(done, total, _("importing")),
+                        progress=lambda done, total, step: progress(done, total, _(STEPS.get(step, step))),
                     )
                 except InvalidInput as error:
                     raise ImportProblems(error.issues, total=error.total) from error

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from clusterworks.analytics import relatedness, specialisation
+from clusterworks.web.network.charts import line_chart
 
 from .forms import natural
 from .services import graphs, maps
@@ -23,6 +24,8 @@ from .services import indicators as ind
 from .views_common import dataset_for, download, number, panel_for
 
 TOP = 15
+#: Locations the complexity page lists before "show all".
+COMPLEXITY_TOP = 25
 
 
 def _activity_url(dataset, code: str) -> str:
@@ -33,8 +36,9 @@ def _region_url(dataset, code: str) -> str:
     return reverse("observatory-region", args=[dataset.key, code])
 
 
-def _trend(dataset, code: str, measure: str) -> list[dict[str, Any]]:
-    """The region's total of ``measure`` per year, with the growth rate since the first year."""
+def _trend(dataset, code: str) -> list[dict[str, Any]]:
+    """The region's employment and (with establishments) share of traded employment in strong clusters
+    per year, with the employment's growth rate per year since the first year; empty with one year."""
     if len(dataset.years) < 2:
         return []
     rows = []
@@ -42,14 +46,31 @@ def _trend(dataset, code: str, measure: str) -> list[dict[str, Any]]:
         panel = ind.panel(dataset, year)
         if code not in panel.regions:
             continue
-        total = float(np.nansum(panel.measure(measure)[panel.regions.index(code)]))
-        rows.append({"year": year, "value": total})
+        i = panel.regions.index(code)
+        row = {"year": year, "value": float(np.nansum(panel.measure("employment")[i])), "strong_share": None}
+        if "establishments" in dataset.measures:
+            row["strong_share"] = number(panel.strong_share[i])
+        rows.append(row)
     if len(rows) >= 2 and rows[0]["value"] > 0:
         for row in rows[1:]:
             row["cagr"] = float(
                 specialisation.cagr(rows[0]["value"], row["value"], row["year"] - rows[0]["year"])
             )
     return rows
+
+
+def _trend_charts(trend: list[dict[str, Any]]) -> list:
+    """Line charts of the trend: employment, and the strong-cluster share (a percentage) when known."""
+    if not trend:
+        return []
+    years = [r["year"] for r in trend]
+    charts = [line_chart(years, [(_("Employment"), [r["value"] for r in trend])], title=_("Employment"))]
+    if any(r["strong_share"] is not None for r in trend):
+        label = _("Share of traded employment in strong clusters")
+        charts.append(
+            line_chart(years, [(label, [r["strong_share"] for r in trend])], title=label, percent=True)
+        )
+    return charts
 
 
 @login_required
@@ -125,6 +146,7 @@ def region_view(request, key, code):
         ),
         key=lambda r: -r[2] if math.isfinite(r[2]) else math.inf,
     )
+    trend = _trend(dataset, code)
     context.update(
         {
             "strong": strong_rows,
@@ -132,7 +154,8 @@ def region_view(request, key, code):
             "chart": maps.bar_chart(
                 bars, title=_("Location quotient by cluster (capped at 5; LQ = 1 dashed)")
             ),
-            "trend": _trend(dataset, code, "employment"),
+            "trend": trend,
+            "trend_charts": _trend_charts(trend),
             "total": number(np.nansum(employment)),
         }
     )
@@ -302,13 +325,17 @@ def complexity_view(request, key):
         for a in panel.activities
     ]
     space = graphs.product_space(nodes, panel.complexity.proximity, title=_("Product space"))
+    locations = _location_rows(dataset, panel)
+    show_all = request.GET.get("all") == "1"
     return render(
         request,
         "observatory/complexity.html",
         {
             "dataset": dataset,
             "panel": panel,
-            "locations": _location_rows(dataset, panel),
+            "locations": locations if show_all else locations[:COMPLEXITY_TOP],
+            "location_count": len(locations),
+            "show_all": show_all,
             "activities": activities,
             "space": space,
             "downloads": [

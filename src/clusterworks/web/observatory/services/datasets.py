@@ -1,5 +1,6 @@
-"""Importing and deleting statistics datasets: the facts go to the store, the metadata to the database,
-both or neither."""
+"""Importing and deleting statistics datasets: the facts go to the statistics store through
+:func:`clusterworks.statistics.import_statistics` (the same reader and checks as ``clusterworks map
+import``), the description to the database; both or neither."""
 
 from __future__ import annotations
 
@@ -10,20 +11,44 @@ from typing import Any
 
 from django.db import transaction
 
-from clusterworks.web.registry.charts import MAP_FILES, country_map
+from clusterworks.statistics import import_statistics
 
 from ..models import DatasetKind, StatisticsDataset
 from . import store
-from .reading import Columns, Parsed, read_statistics
 
 Progress = Callable[[int, int, str], None]
 
+#: The roles of a file's columns, as ``clusterworks map import --columns`` names them.
+KEYS = ("region", "activity", "year")
+MEASURES = ("employment", "establishments", "payroll", "wages", "exports")
+OTHER = ("flag", "measure", "value")
 
-def map_regions(country: str) -> dict[str, str] | None:
-    """The regions (ISO 3166-2 code -> English name) of ``country``'s map, or None without a map."""
-    if country not in MAP_FILES:
-        return None
-    return {shape.code: shape.name for shape in country_map(country).regions}
+
+def parse_columns(text: str) -> dict[str, str]:
+    """``"region=state, activity=cluster, year=year, employment=emp"`` -> role -> column.
+
+    Raises ValueError naming the bad part and what is allowed."""
+    allowed = (*KEYS, *MEASURES, *OTHER)
+    columns: dict[str, str] = {}
+    for part in (p.strip() for p in text.replace("\n", ",").split(",")):
+        if not part:
+            continue
+        name, sep, column = (s.strip() for s in part.partition("="))
+        if not sep or not column:
+            raise ValueError(f"column mapping part {part!r} is not name=column")
+        if name not in allowed:
+            raise ValueError(f"column mapping name {name!r} is unknown; allowed: {', '.join(allowed)}")
+        if name in columns:
+            raise ValueError(f"column mapping name {name!r} is given twice")
+        columns[name] = column
+    missing = [k for k in KEYS if k not in columns]
+    if missing:
+        raise ValueError(f"column mapping lacks {', '.join(missing)} (region, activity and year are needed)")
+    if not any(m in columns for m in MEASURES) and not {"measure", "value"} <= set(columns):
+        raise ValueError(
+            f"column mapping names no measure; allowed: {', '.join(MEASURES)} or measure + value"
+        )
+    return columns
 
 
 def dataset_import(
@@ -33,55 +58,70 @@ def dataset_import(
     file_name: str,
     key: str,
     title: str,
-    columns: Columns,
+    columns: dict[str, str],
     kind: str = DatasetKind.REGIONAL,
-    country: str = "",
+    region_system: str = "",
+    activity_system: str = "",
+    suppressed: str = "missing",
     region_scheme: str = "",
     activity_scheme: str = "",
     attribution: str = "",
     replace: bool = False,
     progress: Progress | None = None,
 ) -> StatisticsDataset:
-    """Read ``source`` by ``columns`` (raises the file's problems, storing nothing), then write its facts
-    to the store and record the dataset; a dataset with the same key is replaced only with ``replace``."""
+    """Import ``source`` into the store as dataset ``key`` and record it.
+
+    ``source``'s name is the file name the problems cite. The store checks every row (codes against
+    ``region_system`` / ``activity_system``, suppressed cells, vintages) and raises
+    :class:`~clusterworks.analytics.issues.InvalidInput` with every problem, storing nothing; a dataset
+    with the same key is replaced only with ``replace``.
+    """
     if StatisticsDataset.objects.filter(key=key).exists() and not replace:
         raise ValueError(f"a dataset with the key {key!r} exists; choose another key or replace it")
     if progress:
-        progress(0, 3, "reading")
-    regions = map_regions(country)
-    parsed: Parsed = read_statistics(source, file_name=file_name, columns=columns, region_codes=regions)
-    if progress:
-        progress(1, 3, "storing")
-    labels = [("region", code, (regions or {}).get(code, name), "") for code, name in parsed.regions.items()]
-    labels += [("activity", code, name, group) for code, (name, group) in parsed.activities.items()]
+        progress(0, 3, "checking")
     sha256 = hashlib.sha256(source.read_bytes()).hexdigest()
-    with transaction.atomic():
-        StatisticsDataset.objects.filter(key=key).delete()
-        dataset = StatisticsDataset.objects.create(
-            key=key,
-            title=title,
-            attribution=attribution,
-            file_name=file_name,
-            sha256=sha256,
-            kind=kind,
-            country=country,
-            region_scheme=region_scheme,
-            activity_scheme=activity_scheme,
-            measures=parsed.measures,
-            columns={
-                "region": columns.region,
-                "activity": columns.activity,
-                "year": columns.year,
-                "fixed_year": columns.fixed_year,
-                "measures": columns.measures,
-            },
-            rows=parsed.rows,
-            regions=len(parsed.regions),
-            activities=len(parsed.activities),
-            years=parsed.years,
-            imported_by=user if getattr(user, "pk", None) else None,
+    with store.open_store(write=True) as db:
+        summary = import_statistics(
+            db,
+            source,
+            dataset=key,
+            columns=columns,
+            source=attribution,
+            region_system=region_system or None,
+            activity_system=activity_system or None,
+            suppressed=suppressed,
+            replace=True,  # the database record decides (above); a stale store entry is overwritten
         )
-        store.write_dataset(key, parsed.facts, labels)  # last: a failure here rolls the record back
+        if progress:
+            progress(2, 3, "recording")
+        regions, activities = len(db.regions(key)), len(db.activities(key))
+        try:
+            with transaction.atomic():
+                StatisticsDataset.objects.filter(key=key).delete()
+                dataset = StatisticsDataset.objects.create(
+                    key=key,
+                    title=title,
+                    attribution=attribution,
+                    file_name=file_name,
+                    sha256=sha256,
+                    kind=kind,
+                    country=store.MAP_SYSTEMS.get(region_system, ""),
+                    region_scheme=region_scheme
+                    or " ".join(filter(None, (summary.region_system, summary.region_vintage))),
+                    activity_scheme=activity_scheme
+                    or " ".join(filter(None, (summary.activity_system, summary.activity_vintage))),
+                    measures=list(summary.measures),
+                    columns=columns,
+                    rows=summary.rows,
+                    regions=regions,
+                    activities=activities,
+                    years=list(summary.years),
+                    imported_by=user if getattr(user, "pk", None) else None,
+                )
+        except BaseException:
+            db.drop_dataset(key)  # the record failed: the facts go too
+            raise
     if progress:
         progress(3, 3, "stored")
     return dataset

@@ -7,14 +7,15 @@ definitions). :func:`indicator_values` gives one value per region for an indicat
 or for the region as a whole); everything derived (LQ, the USCMP flags, ECO stars, complexity) is
 computed once per panel.
 
-Conventions: a missing fact is NaN and is shown as "no data", never as 0. The LQ is the dataset's own
-published LQ (measure ``lq``) when it has one, else computed with the traded/local bases of the US
-Cluster Mapping Project when activities have groups, else over all activities.
+The facts come from the statistics store (``services.store``); names and the traded/local groups from
+its classifications. Conventions: a suppressed fact is NaN and is shown as "no data", never as 0; a
+region-activity pair without a fact is 0 (the store's convention). The LQ is computed from employment
+with the traded/local bases of the US Cluster Mapping Project when activities have groups, else over
+all activities (a file's own published LQ is not a store measure).
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusterworks.analytics import specialisation, strength
 from clusterworks.analytics.complexity import ComplexityResult, complexity
+from clusterworks.web.core.kept import Kept
 
 from . import store
 
@@ -120,8 +122,6 @@ INDICATORS: dict[str, Indicator] = {
 def available(dataset) -> list[Indicator]:
     """The indicators ``dataset`` has the measures for."""
     measures = set(dataset.measures)
-    if dataset.is_trade and "exports" not in measures and "value" in measures:
-        measures.add("exports")
     return [
         i
         for i in INDICATORS.values()
@@ -130,17 +130,21 @@ def available(dataset) -> list[Indicator]:
 
 
 class Panel:
-    """One dataset in one year (see the module docstring)."""
+    """One dataset in one year (see the module docstring). ``regions`` are map codes (ISO 3166-2 where
+    the dataset's regions have them, else the store's codes)."""
 
     def __init__(self, dataset_key: str, year: int, *, trade: bool, measures: list[str]):
         self.key, self.year, self.trade = dataset_key, year, trade
-        self.region_labels = store.labels(dataset_key, "region")
-        self.activity_labels = store.labels(dataset_key, "activity")
-        self.regions = tuple(self.region_labels)
-        self.activities = tuple(self.activity_labels)
-        self.matrices = {m: store.matrix(dataset_key, measure=m, year=year).values for m in measures}
-        if trade and "exports" not in self.matrices and "value" in self.matrices:
-            self.matrices["exports"] = self.matrices["value"]
+        held = store.contents(dataset_key)
+        wanted = tuple(m for m in measures if m in held.measures)
+        grids = store.matrices(
+            dataset_key, measures=wanted, year=year, regions=held.regions, activities=held.activities
+        )
+        self.region_labels = {label.code: label for label in held.regions.values()}
+        self.activity_labels = dict(held.activities)
+        self.regions = tuple(label.code for label in held.regions.values())
+        self.activities = tuple(held.activities)
+        self.matrices = {m: np.array(grid.values) for m, grid in grids.items()}
         self.traded = np.array(
             [self.activity_labels[a].group == "traded" for a in self.activities], dtype=bool
         )
@@ -157,13 +161,13 @@ class Panel:
 
     @cached_property
     def lq(self) -> np.ndarray:
+        """The dataset's own LQ when it has one (e.g. the published values), else computed from
+        employment with the traded and local bases when the activities have them."""
         if "lq" in self.matrices:
             return self.matrices["lq"]
         employment = self.matrices["employment"]
         if self.grouped and (~self.traded).any():
             return specialisation.location_quotient(employment, traded=self.traded)
-        if self.grouped:
-            return specialisation.location_quotient(employment)
         return specialisation.location_quotient(employment)
 
     @cached_property
@@ -182,21 +186,12 @@ class Panel:
     def flags(self) -> dict[str, np.ndarray]:
         """The USCMP flags as region x activity boolean matrices (False for local clusters); the
         traded clusters are all activities when the dataset has no groups."""
-        n, k = self.matrices["employment"].shape
+        k = self.matrices["employment"].shape[1]
         traded = self.traded if self.grouped else np.ones(k, dtype=bool)
-        result = strength.uscmp_strength(
-            region_type=np.full(n * k, "region"),
-            cluster=np.tile(np.arange(k), n),
-            year=np.full(n * k, self.year),
-            employment=self.matrices["employment"].ravel(),
-            establishments=self.matrices["establishments"].ravel(),
-            lq=self.lq.ravel(),
-            traded=np.tile(traded, n),
+        result = strength.uscmp_strength_panel(
+            self.matrices["employment"], self.matrices["establishments"], self.lq, traded=traded
         )
-        return {
-            name: getattr(result, name).reshape(n, k)
-            for name in ("qualifying", "significant", "strong", "strong10")
-        }
+        return {name: getattr(result, name) for name in ("qualifying", "significant", "strong", "strong10")}
 
     @cached_property
     def strong_share(self) -> np.ndarray:
@@ -261,22 +256,20 @@ class Panel:
         raise KeyError(indicator)
 
 
-@functools.lru_cache(maxsize=16)
-def _panel(path: str, key: str, sha256: str, year: int, trade: bool, measures: tuple[str, ...]) -> Panel:
-    return Panel(key, year, trade=trade, measures=list(measures))
+#: Panels kept in this process, most recently used first out last (each costs a store read and, for
+#: trade data, the complexity computation).
+PANELS_KEPT = 8
+_KEPT = Kept(size=PANELS_KEPT)
 
 
 def panel(dataset, year: int | None = None) -> Panel:
-    """The panel of ``dataset`` in ``year`` (default its last year), kept per process until the data
-    change."""
-    year = dataset.last_year if year is None else year
-    return _panel(
-        str(store.store_path()),
-        dataset.key,
-        dataset.sha256,
-        int(year or 0),
-        dataset.is_trade,
-        tuple(dataset.measures),
+    """The panel of ``dataset`` in ``year`` (default its last year), kept (:class:`Kept`, keyed by the
+    dataset's key, file checksum and year, and the store file) until the data change."""
+    year = int((dataset.last_year if year is None else year) or 0)
+    return _KEPT.get(
+        (str(store.store_path()), dataset.key, year),
+        (dataset.sha256, dataset.imported_at.isoformat() if dataset.imported_at else ""),
+        lambda: Panel(dataset.key, year, trade=dataset.is_trade, measures=list(dataset.measures)),
     )
 
 

@@ -1,59 +1,42 @@
-"""Access to the observatory's DuckDB store (``settings.OBSERVATORY_STORE``).
+"""The observatory's access to the statistics store (:mod:`clusterworks.statistics`) at
+``settings.OBSERVATORY_STORE``: opening it, the names of a dataset's regions and activities (from the
+store's classifications), the region codes of the maps, and the region x activity matrices.
 
-The store holds the facts of every dataset in long form -- one row per dataset, region, activity, year
-and measure -- and the names of its regions and activities (with an activity's group, e.g. ``traded`` or
-``local`` for the US cluster definitions). The web app reads region x activity matrices from it
-(:func:`matrix`); a dataset is written in one transaction (:func:`write_dataset`) and deleted the same
-way, so a failed import leaves nothing behind.
+The facts, the classifications and the cluster definitions all live in the store; this module adds no
+table of its own. Region codes: a dataset's regions are stored in their own classification (FIPS codes
+of ``us-state``, say); the maps and the page addresses use ISO 3166-2 codes (``US-MA``, ``RU-MOW``).
+:func:`map_codes` is the one place that translates, with the store's crosswalk from the dataset's
+region classification to ``iso3166-2:US`` / ``iso3166-2:RU``.
 
-Each call opens the file for the time of the call: DuckDB allows one writing process, and the web
-server's threads share nothing else.
+Each call opens the file for the time of the call (read-only for reads): DuckDB lets one process
+write a file while no other holds it. Within a process the opens are serialised by a lock, so a page
+never meets the import of another thread; across processes see docs/admin-guide.md.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-import numpy as np
 from django.conf import settings
 
-_LOCK = threading.Lock()
+from clusterworks.statistics import DatasetInfo, LabelledMatrix, Store, UnknownDataset
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS obs_facts (
-    dataset VARCHAR NOT NULL, region VARCHAR NOT NULL, activity VARCHAR NOT NULL,
-    year INTEGER NOT NULL, measure VARCHAR NOT NULL, value DOUBLE
-);
-CREATE TABLE IF NOT EXISTS obs_labels (
-    dataset VARCHAR NOT NULL, kind VARCHAR NOT NULL, code VARCHAR NOT NULL,
-    name VARCHAR, grp VARCHAR
-);
-"""
+_LOCK = threading.RLock()
 
 
-@dataclass(frozen=True)
-class Matrix:
-    """A region x activity matrix of one measure and year: ``values[i, j]`` for ``rows[i]`` and
-    ``columns[j]``; cells without a fact are NaN."""
-
-    rows: tuple[str, ...]
-    columns: tuple[str, ...]
-    values: np.ndarray
-
-    def column(self, code: str) -> np.ndarray:
-        return self.values[:, self.columns.index(code)]
-
-    def row(self, code: str) -> np.ndarray:
-        return self.values[self.rows.index(code)]
+#: Region classifications the maps can show, and the map (country) of each.
+MAP_SYSTEMS = {"us-state": "US", "iso3166-2:US": "US", "iso3166-2:RU": "RU"}
 
 
 @dataclass(frozen=True)
 class Label:
+    """A region's or activity's ``code`` (a region's map code), ``name`` and ``group`` (``traded`` /
+    ``local`` for the US Cluster Mapping clusters, else ``""``)."""
+
     code: str
     name: str
     group: str
@@ -64,107 +47,113 @@ def store_path() -> Path:
 
 
 @contextlib.contextmanager
-def connect(*, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_store(*, write: bool = False) -> Iterator[Store]:
+    """The store, open for this call (made, with the bundled classifications, when absent)."""
     path = store_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     with _LOCK:
-        connection = duckdb.connect(str(path))
+        if write or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            store = Store.open(path)
+            if not write:
+                store.close()
+                store = Store.open(path, read_only=True)
+        else:
+            store = Store.open(path, read_only=True)
         try:
-            connection.execute(SCHEMA)
-            yield connection
+            yield store
         finally:
-            connection.close()
+            store.close()
 
 
-def write_dataset(
-    key: str,
-    facts: Iterable[tuple[str, str, int, str, float | None]],
-    labels: Iterable[tuple[str, str, str, str]],
-) -> None:
-    """Replace dataset ``key`` by ``facts`` (region, activity, year, measure, value) and ``labels``
-    (kind "region"/"activity", code, name, group), in one transaction."""
-    fact_rows = [(key, *f) for f in facts]
-    label_rows = [(key, *label) for label in labels]
-    with connect(write=True) as db:
-        db.execute("BEGIN TRANSACTION")
-        try:
-            db.execute("DELETE FROM obs_facts WHERE dataset = ?", [key])
-            db.execute("DELETE FROM obs_labels WHERE dataset = ?", [key])
-            if fact_rows:
-                columns = list(zip(*fact_rows, strict=True))
-                table = {
-                    "dataset": list(columns[0]),
-                    "region": list(columns[1]),
-                    "activity": list(columns[2]),
-                    "year": np.asarray(columns[3], dtype=np.int32),
-                    "measure": list(columns[4]),
-                    "value": np.asarray([np.nan if v is None else v for v in columns[5]], dtype=float),
-                }
-                db.register("incoming", _arrow(table))
-                db.execute(
-                    "INSERT INTO obs_facts SELECT dataset, region, activity, year, measure, "
-                    "CASE WHEN isnan(value) THEN NULL ELSE value END FROM incoming"
-                )
-                db.unregister("incoming")
-            if label_rows:
-                db.executemany("INSERT INTO obs_labels VALUES (?, ?, ?, ?, ?)", label_rows)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+def map_codes(store: Store, system: str | None, vintage: str | None) -> dict[str, str]:
+    """Store region code -> ISO 3166-2 code for the regions of ``system`` (``vintage``): the codes
+    themselves for an ``iso3166-2:*`` classification, the crosswalk's targets for one with a crosswalk to
+    ISO 3166-2 (``us-state`` FIPS ``25`` -> ``US-MA``), else empty (no map)."""
+    if not system:
+        return {}
+    if system.startswith("iso3166-2:"):
+        rows = [(code, code) for code in store.codes(system, vintage or "")]
+    else:
+        rows = store.query(
+            "SELECT from_code, to_code FROM crosswalks WHERE from_system = ? AND from_vintage = ? "
+            "AND to_system LIKE 'iso3166-2:%' AND weight = 1",
+            [system, vintage],
+        )
+    return dict(rows)
 
 
-def _arrow(table: dict):
-    import pyarrow as pa
+def _region_labels(store: Store, info: DatasetInfo, codes: tuple[str, ...]) -> dict[str, Label]:
+    """Store code -> Label with the map code (or the code) and the classification's name."""
+    names = store.codes(info.region_system, info.region_vintage) if info.region_system else {}
+    iso = map_codes(store, info.region_system, info.region_vintage)
+    return {c: Label(iso.get(c, c), names.get(c) or c, "") for c in codes}
 
-    return pa.table(table)
+
+def _activity_labels(store: Store, info: DatasetInfo, codes: tuple[str, ...]) -> dict[str, Label]:
+    """Code -> Label with the classification's name; the group (traded / local) of US clusters is the
+    parent the store's ``uscmp-cluster`` classification gives them."""
+    if not info.activity_system:
+        return {c: Label(c, c, "") for c in codes}
+    rows = store.query(
+        "SELECT code, name, parent FROM classifications WHERE system = ? AND vintage = ?",
+        [info.activity_system, info.activity_vintage],
+    )
+    known = {code: (name, parent if parent in ("traded", "local") else "") for code, name, parent in rows}
+    return {c: Label(c, *known.get(c, (c, ""))) for c in codes}
 
 
-def delete_dataset(key: str) -> None:
-    with connect(write=True) as db:
-        db.execute("BEGIN TRANSACTION")
-        db.execute("DELETE FROM obs_facts WHERE dataset = ?", [key])
-        db.execute("DELETE FROM obs_labels WHERE dataset = ?", [key])
-        db.execute("COMMIT")
+@dataclass(frozen=True)
+class Contents:
+    """A dataset as the pages read it: its catalogue row, years, measures, regions and activities (by
+    store code, in code order) with their labels."""
+
+    info: DatasetInfo
+    years: tuple[int, ...]
+    measures: tuple[str, ...]
+    regions: dict[str, Label]
+    activities: dict[str, Label]
+
+
+def contents(key: str) -> Contents:
+    """What the store holds of dataset ``key`` (raises UnknownDataset)."""
+    with open_store() as store:
+        info = store.dataset(key)
+        regions, activities = store.regions(key), store.activities(key)
+        return Contents(
+            info,
+            store.years(key),
+            store.measures(key),
+            _region_labels(store, info, regions),
+            _activity_labels(store, info, activities),
+        )
+
+
+def matrices(
+    key: str, *, measures: tuple[str, ...], year: int, regions, activities
+) -> dict[str, LabelledMatrix]:
+    """The region x activity matrix of each of ``measures`` in ``year``, over the given store codes;
+    a pair without a fact is 0, a suppressed fact NaN (the store's convention)."""
+    with open_store() as store:
+        return {
+            m: store.matrix(key, measure=m, year=year, regions=tuple(regions), activities=tuple(activities))
+            for m in measures
+        }
 
 
 def fact_count(key: str) -> int:
-    with connect() as db:
-        return int(db.execute("SELECT count(*) FROM obs_facts WHERE dataset = ?", [key]).fetchone()[0])
+    try:
+        with open_store() as store:
+            return int(store.dataset(key).facts)
+    except UnknownDataset:
+        return 0
 
 
-def labels(key: str, kind: str) -> dict[str, Label]:
-    """The regions (``kind="region"``) or activities of dataset ``key`` by code, in code order."""
-    with connect() as db:
-        rows = db.execute(
-            "SELECT code, coalesce(name, code), coalesce(grp, '') FROM obs_labels "
-            "WHERE dataset = ? AND kind = ? ORDER BY code",
-            [key, kind],
-        ).fetchall()
-    return {code: Label(code, name, group) for code, name, group in rows}
+def delete_dataset(key: str) -> None:
+    with open_store(write=True) as store, contextlib.suppress(UnknownDataset):
+        store.drop_dataset(key)
 
 
-def years(key: str) -> list[int]:
-    with connect() as db:
-        rows = db.execute(
-            "SELECT DISTINCT year FROM obs_facts WHERE dataset = ? ORDER BY year", [key]
-        ).fetchall()
-    return [int(r[0]) for r in rows]
-
-
-def matrix(key: str, *, measure: str, year: int) -> Matrix:
-    """The region x activity matrix of ``measure`` in ``year``: every region and activity of the
-    dataset (its labels) in code order; missing facts are NaN."""
-    regions = tuple(labels(key, "region"))
-    activities = tuple(labels(key, "activity"))
-    values = np.full((len(regions), len(activities)), np.nan)
-    with connect() as db:
-        rows = db.execute(
-            "SELECT region, activity, value FROM obs_facts WHERE dataset = ? AND measure = ? AND year = ?",
-            [key, measure, year],
-        ).fetchall()
-    r_index = {c: i for i, c in enumerate(regions)}
-    a_index = {c: j for j, c in enumerate(activities)}
-    for region, activity, value in rows:
-        values[r_index[region], a_index[activity]] = np.nan if value is None else value
-    return Matrix(regions, activities, values)
+def classifications() -> list[tuple[str, str, int]]:
+    """``(system, vintage, codes)`` of every classification in the store."""
+    with open_store() as store:
+        return store.classifications()
