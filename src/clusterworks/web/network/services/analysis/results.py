@@ -86,8 +86,7 @@ Progress = Callable[[int, int, str], None]
 #: the centralities the pages show (harmonic centrality is not computed)
 CENTRALITIES = ("degree", "strength", "betweenness", "eigenvector", "pagerank", "closeness")
 
-#: the library's progress steps as the pages name them (the core and periphery are found with the
-#: communities)
+#: the library's progress steps as the pages name them
 STEP_LABELS = {
     "centralities": _("centralities"),
     "betweenness": _("betweenness"),
@@ -95,7 +94,7 @@ STEP_LABELS = {
     "structural holes": _("structural holes"),
     "brokerage": _("brokerage roles"),
     "communities": _("communities"),
-    "core and periphery": _("communities"),
+    "core and periphery": _("core and periphery"),
     "triple helix": _("triple-helix mix"),
     "cohesion": _("cohesion"),
     "done": _("done"),
