@@ -284,3 +284,13 @@ def test_panels_are_kept_until_the_dataset_changes(datasets):
     assert ind.panel(dataset) is first  # kept: no second store read
     dataset.sha256 = "0" * 64  # another file under the same key
     assert ind.panel(dataset) is not first
+
+
+def test_region_names_follow_the_readers_language(datasets, viewer):
+    # the register's names of the US states (its reference data: US-MA = «Массачусетс»)
+    url = reverse("observatory-map", args=[US])
+    response = viewer.get(url, {"indicator": "employment", "activity": "5"}, HTTP_ACCEPT_LANGUAGE="ru")
+    names = {r["code"]: r["name"] for r in response.context["rows"]}
+    assert names["US-MA"] == "Массачусетс"
+    response = viewer.get(url, {"indicator": "employment", "activity": "5"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert {r["code"]: r["name"] for r in response.context["rows"]}["US-MA"] == "Massachusetts"

@@ -339,8 +339,8 @@ def complexity_view(request, key):
             "activities": activities,
             "space": space,
             "downloads": [
-                (table, fmt, reverse("observatory-complexity-download", args=[key, table, fmt]))
-                for table in ("locations", "activities")
+                (label, fmt, reverse("observatory-complexity-download", args=[key, table, fmt]))
+                for table, label in (("locations", _("Locations")), ("activities", _("Activities")))
                 for fmt in ("csv", "xlsx")
             ],
         },

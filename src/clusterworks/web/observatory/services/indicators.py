@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clusterworks.analytics import specialisation, strength
@@ -129,6 +130,20 @@ def available(dataset) -> list[Indicator]:
     ]
 
 
+_REGION_NAMES: dict[str, tuple[str, str]] = {}
+
+
+def register_region_names() -> dict[str, tuple[str, str]]:
+    """ISO 3166-2 code -> (Russian, English) name of the register's regions (reference data the
+    migrations load; read once per process, again while there are none)."""
+    from clusterworks.web.registry.models import Region
+
+    if not _REGION_NAMES:
+        rows = Region.objects.values_list("code", "name_en", "name_ru")
+        _REGION_NAMES.update({code: (ru, en) for code, en, ru in rows})
+    return _REGION_NAMES
+
+
 class Panel:
     """One dataset in one year (see the module docstring). ``regions`` are map codes (ISO 3166-2 where
     the dataset's regions have them, else the store's codes)."""
@@ -151,6 +166,12 @@ class Panel:
         self.grouped = bool(self.traded.any())
 
     def region_name(self, code: str) -> str:
+        """The region's name in the reader's language when the register knows the region (ISO 3166-2
+        codes of Russian subjects and US states), else the classification's name."""
+        names = register_region_names().get(code)
+        if names:
+            first, second = names if (get_language() or "en").startswith("ru") else names[::-1]
+            return first or second
         return self.region_labels[code].name
 
     def activity_name(self, code: str) -> str:
