@@ -48,7 +48,15 @@ import scipy.linalg as la
 import scipy.sparse as sp
 import scipy.sparse.linalg as sla
 
-from .matrix import ComplexityError, NotConvergedError, _rca_sparse, as_matrix, presence_matrix
+from .matrix import (
+    ComplexityError,
+    NotConvergedError,
+    _rca_sparse,
+    as_matrix,
+    col_sums,
+    presence_matrix,
+    row_sums,
+)
 from .relatedness import PROXIMITIES, coi_cog, density_distance, proximity_matrix
 
 __all__ = ["METHODS", "ROW_KEYS", "ComplexityResult", "complexity", "fitness_complexity", "reflections"]
@@ -200,8 +208,7 @@ def reflections(m: sp.csr_matrix, iterations: int) -> np.ndarray:
     :math:`k_c = D^{-1} M k_p` and standardises as for the eigenvector. As N grows, even N converge
     to the second eigenvector of the eigen method (Hidalgo and Hausmann 2009; Hausmann et al. 2014).
     """
-    d = np.asarray(m.sum(axis=1)).ravel()
-    u = np.asarray(m.sum(axis=0)).ravel()
+    d, u = row_sums(m), col_sums(m)
     mt = m.T.tocsr()
     kc, kp = d.copy(), u.copy()
     for _ in range(iterations):
@@ -355,8 +362,7 @@ def complexity(
         if pres is not None and pres.shape != x.shape:
             raise ComplexityError(f"presence has shape {pres.shape}, values {x.shape}: they must match")
     n, k = x.shape
-    row_tot = np.asarray(x.sum(axis=1)).ravel()
-    col_tot = np.asarray(x.sum(axis=0)).ravel()
+    row_tot, col_tot = row_sums(x), col_sums(x)
     if row_tot.sum() == 0:
         raise ComplexityError(f"the {n} x {k} matrix is all zero: nothing to compute")
     rows, cols = np.flatnonzero(row_tot > 0), np.flatnonzero(col_tot > 0)
@@ -367,8 +373,7 @@ def complexity(
         m = pres if every else pres[rows][:, cols].tocsr()
     else:
         m = presence_matrix(rca_k, rca_threshold)
-    d = np.asarray(m.sum(axis=1)).ravel()
-    u = np.asarray(m.sum(axis=0)).ravel()
+    d, u = row_sums(m), col_sums(m)
     vr, vc = np.flatnonzero(d > 0), np.flatnonzero(u > 0)
     if len(vr) < 2 or len(vc) < 2:
         raise ComplexityError(
