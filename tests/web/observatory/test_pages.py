@@ -294,3 +294,35 @@ def test_region_names_follow_the_readers_language(datasets, viewer):
     assert names["US-MA"] == "Массачусетс"
     response = viewer.get(url, {"indicator": "employment", "activity": "5"}, HTTP_ACCEPT_LANGUAGE="en")
     assert {r["code"]: r["name"] for r in response.context["rows"]}["US-MA"] == "Massachusetts"
+
+
+def test_a_russian_dataset_on_the_map_of_federal_subjects(analyst, tmp_store):
+    # Three federal subjects, two OKVED2 sections (C manufacturing, J information and communication),
+    # checked against the bundled iso3166-2:RU and okved classifications. LQ by hand: Moscow in J,
+    # 300/400 of its employment over 400/1000 nationally = 1.875; Tatarstan in C, 250/250 over 600/1000
+    # = 1.6667.
+    text = (
+        "subject,section,year,emp,est\n"
+        "RU-MOW,C,2022,100,10\nRU-MOW,J,2022,300,40\n"
+        "RU-SPE,C,2022,250,20\nRU-SPE,J,2022,100,15\n"
+        "RU-TA,C,2022,250,30\n"
+    )
+    response = _upload(
+        analyst, text, "ru-test", region_system="iso3166-2:RU", activity_system="okved",
+        columns="region=subject, activity=section, year=year, employment=emp, establishments=est",
+    )  # fmt: skip
+    assert response.status_code == 302
+    dataset = StatisticsDataset.objects.get(key="ru-test")
+    assert dataset.country == "RU"
+    response = analyst.get(
+        reverse("observatory-map", args=["ru-test"]), {"indicator": "lq", "activity": "J"},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )  # fmt: skip
+    rows = {r["code"]: r for r in response.context["rows"]}
+    assert rows["RU-MOW"]["value"] == pytest.approx(1.875)
+    assert rows["RU-MOW"]["name"] == "Москва"
+    response = analyst.get(reverse("observatory-map", args=["ru-test"]), {"indicator": "lq", "activity": "C"})
+    assert {r["code"]: r["value"] for r in response.context["rows"]}["RU-TA"] == pytest.approx(250 / 250 / 0.6)
+    svg = str(response.context["map"]["svg"])
+    assert 'id="region-RU-TA"' in svg and 'id="region-RU-KAM"' in svg  # the whole country is drawn
+    assert len(response.context["map"]["missing"]) == 80  # the other federal subjects: no data
