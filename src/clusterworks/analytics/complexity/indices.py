@@ -81,6 +81,8 @@ ROW_KEYS = (
 DENSE_LIMIT = 60
 #: Above this fraction of non-zeros the presence matrix is densified for the relatedness products.
 DENSE_FILL = 0.02
+#: matrices of at most this many cells (after dropping empty rows and columns) are computed dense
+DENSE_CELLS = 20_000
 
 
 @dataclass(frozen=True)
@@ -164,8 +166,11 @@ class ComplexityResult:
 def _second_eigenvector(m: sp.csr_matrix, d: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, float]:
     """The activity vector ``k_p`` of the second largest eigenvalue of ``U^-1 M^T D^-1 M`` (any scale)."""
     n_c, n_p = m.shape
-    a = m.copy()
-    a.data = a.data / np.sqrt(d)[np.repeat(np.arange(n_c), np.diff(m.indptr))] / np.sqrt(u)[m.indices]
+    if sp.issparse(m):
+        a = m.copy()
+        a.data = a.data / np.sqrt(d)[np.repeat(np.arange(n_c), np.diff(m.indptr))] / np.sqrt(u)[m.indices]
+    else:
+        a = m / np.sqrt(d)[:, None] / np.sqrt(u)[None, :]
     on_products = n_p <= n_c
     n = n_p if on_products else n_c
     top = np.sqrt(u if on_products else d)
@@ -175,11 +180,12 @@ def _second_eigenvector(m: sp.csr_matrix, d: np.ndarray, u: np.ndarray) -> tuple
             f"economic complexity needs at least 2 locations and 2 activities, got {m.shape}"
         )
     if n <= DENSE_LIMIT:
-        s = (a.T @ a if on_products else a @ a.T).toarray()
+        s = a.T @ a if on_products else a @ a.T
+        s = s.toarray() if sp.issparse(s) else s
         vals, vecs = la.eigh(s, subset_by_index=[n - 2, n - 1])
         lam, v = float(vals[0]), vecs[:, 0]
     else:
-        at = a.T.tocsr()
+        at = a.T.tocsr() if sp.issparse(a) else a.T
 
         def matvec(x: np.ndarray) -> np.ndarray:
             x = np.ravel(x)
@@ -209,7 +215,7 @@ def reflections(m: sp.csr_matrix, iterations: int) -> np.ndarray:
     to the second eigenvector of the eigen method (Hidalgo and Hausmann 2009; Hausmann et al. 2014).
     """
     d, u = row_sums(m), col_sums(m)
-    mt = m.T.tocsr()
+    mt = m.T.tocsr() if sp.issparse(m) else m.T
     kc, kp = d.copy(), u.copy()
     for _ in range(iterations):
         kc, kp = (m @ kp) / d, (mt @ kc) / u
@@ -248,7 +254,7 @@ def fitness_complexity(
         If the change is still >= ``tol`` after ``max_iterations`` (fitness of weakly diversified
         locations tends to 0 only slowly on matrices that are not perfectly nested).
     """
-    mt = m.T.tocsr()
+    mt = m.T.tocsr() if sp.issparse(m) else m.T
     f = np.ones(m.shape[0])
     q = np.ones(m.shape[1])
     change = math.inf
@@ -373,6 +379,10 @@ def complexity(
         m = pres if every else pres[rows][:, cols].tocsr()
     else:
         m = presence_matrix(rca_k, rca_threshold)
+    if m.shape[0] * m.shape[1] <= DENSE_CELLS:
+        # A small matrix: NumPy arrays from here on (SciPy's sparse constructors would cost more than
+        # the arithmetic); the values are the same, to rounding.
+        rca_k, m = rca_k.toarray(), m.toarray()
     d, u = row_sums(m), col_sums(m)
     vr, vc = np.flatnonzero(d > 0), np.flatnonzero(u > 0)
     if len(vr) < 2 or len(vc) < 2:
@@ -380,7 +390,7 @@ def complexity(
             f"economic complexity needs at least 2 locations and 2 activities with a presence, "
             f"got {len(vr)} and {len(vc)}"
         )
-    mv = m if len(vr) == len(rows) and len(vc) == len(cols) else m[vr][:, vc].tocsr()
+    mv = m if len(vr) == len(rows) and len(vc) == len(cols) else _sub(m, vr, vc)
     dv, uv = d[vr], u[vc]
 
     eci_k = np.full(len(rows), np.nan)
@@ -411,7 +421,7 @@ def complexity(
         cog_scale = sd
 
     # Dense BLAS beats sparse products once the presence matrix is more than a few per cent full.
-    m_op = m.toarray() if m.nnz > DENSE_FILL * m.shape[0] * m.shape[1] else m
+    m_op = m if not sp.issparse(m) or m.nnz <= DENSE_FILL * m.shape[0] * m.shape[1] else m.toarray()
     phi = proximity_matrix(m_op, kind=proximity, rca=rca_k)
     dens, dist = density_distance(m_op, phi, weights=rca_k if proximity == "continuous" else None)
     coi, cog = coi_cog(m_op, dens, phi, scores)
@@ -427,7 +437,7 @@ def complexity(
         return out
 
     rca_full = np.zeros((n, k))
-    rca_full[np.ix_(rows, cols)] = rca_k.toarray()
+    rca_full[np.ix_(rows, cols)] = rca_k.toarray() if sp.issparse(rca_k) else rca_k
     m_full = np.zeros((n, k))
     m_full[np.ix_(rows, cols)] = m_op if isinstance(m_op, np.ndarray) else m.toarray()
     return ComplexityResult(
@@ -446,6 +456,11 @@ def complexity(
         iterations=its,
         eigenvalue=lam,
     )
+
+
+def _sub(m, rows: np.ndarray, cols: np.ndarray):
+    """The submatrix of ``rows`` x ``cols`` (sparse stays CSR)."""
+    return m[rows][:, cols].tocsr() if sp.issparse(m) else m[np.ix_(rows, cols)]
 
 
 def _orient(kc: np.ndarray, kp: np.ndarray, diversity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

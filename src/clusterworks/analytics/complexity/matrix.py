@@ -108,9 +108,11 @@ def rca(values: np.ndarray | sp.spmatrix | sp.sparray) -> np.ndarray:
     return _rca_sparse(as_matrix(values)).toarray()
 
 
-def row_sums(x: sp.csr_matrix) -> np.ndarray:
+def row_sums(x: sp.csr_matrix | np.ndarray) -> np.ndarray:
     """Row totals of a CSR matrix, added in storage order (as ``x.sum(axis=1)``, without its
-    matrix-product overhead, which dominates on small matrices)."""
+    matrix-product overhead, which dominates on small matrices); of an array, its ``sum(axis=1)``."""
+    if not sp.issparse(x):
+        return np.asarray(x, dtype=np.float64).sum(axis=1)
     out = np.zeros(x.shape[0])
     nonempty = np.flatnonzero(np.diff(x.indptr))
     if nonempty.size:
@@ -118,8 +120,11 @@ def row_sums(x: sp.csr_matrix) -> np.ndarray:
     return out
 
 
-def col_sums(x: sp.csr_matrix) -> np.ndarray:
-    """Column totals of a CSR matrix, added row by row (as ``x.sum(axis=0)``)."""
+def col_sums(x: sp.csr_matrix | np.ndarray) -> np.ndarray:
+    """Column totals of a CSR matrix, added row by row (as ``x.sum(axis=0)``); of an array, its
+    ``sum(axis=0)``."""
+    if not sp.issparse(x):
+        return np.asarray(x, dtype=np.float64).sum(axis=0)
     return np.bincount(x.indices, weights=x.data, minlength=x.shape[1]).astype(np.float64)
 
 

@@ -61,7 +61,7 @@ def proximity_matrix(
     if kind == "continuous":
         if rca is None:
             raise ComplexityError("proximity='continuous' needs the RCA matrix")
-        r = rca.toarray()
+        r = rca.toarray() if sp.issparse(rca) else np.asarray(rca, dtype=np.float64)
         sd = r.std(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             z = (r - r.mean(axis=0)) / sd
