@@ -243,9 +243,11 @@ def test_the_import_task_words_its_problems_in_the_readers_language(client, user
     client.force_login(users["analyst"])
     client.cookies["clusterworks_language"] = "ru"
     languages = []
-    wording = views_datasets.problem_line
+    from clusterworks.web.core import uploads
+
+    wording = uploads.problem_line
     monkeypatch.setattr(
-        views_datasets,
+        uploads,
         "problem_line",
         lambda issue: languages.append(translation.get_language()) or wording(issue),
     )

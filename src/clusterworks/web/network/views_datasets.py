@@ -11,9 +11,6 @@ datasets, or a process that keeps nothing (``NETWORK_CACHE = 0``), are measured 
 from __future__ import annotations
 
 import contextlib
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -26,11 +23,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clusterworks.analytics.issues import InvalidInput
 from clusterworks.analytics.network.communities import SECTORS
 from clusterworks.web.core.models import Task, TaskStatus
 from clusterworks.web.core.permissions import check, require
 from clusterworks.web.core.tasks import is_stale, task_start
+from clusterworks.web.core.uploads import kept_upload, removed_after
 
 from . import charts, downloads
 from .forms_datasets import DatasetDeleteForm, DatasetImportForm, DatasetOrganisationForm
@@ -162,29 +159,6 @@ def dataset_list(request):
     )
 
 
-class ImportProblems(InvalidInput):
-    """The problems of an import, each line in the reader's language."""
-
-    def lines(self) -> list[str]:
-        lines = [problem_line(issue) for issue in self.issues]
-        if self.total > len(self.issues):
-            lines.append(_("… and %(count)s more problems") % {"count": self.total - len(self.issues)})
-        return lines
-
-
-def problem_line(issue: Any) -> str:
-    """``file, line L, column “c” (value “v”): message`` in the reader's language; the message is the
-    reader's (in English)."""
-    where = [issue.file] if issue.file else []
-    if issue.line is not None:
-        where.append(_("line %(line)s") % {"line": issue.line})
-    if issue.field:
-        where.append(_("column “%(column)s”") % {"column": issue.field})
-    if issue.value:
-        where.append(_("value “%(value)s”") % {"value": issue.value})
-    return (", ".join(where) + ": " if where else "") + issue.message
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def dataset_import_view(request):
@@ -192,35 +166,26 @@ def dataset_import_view(request):
     form = DatasetImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        folder = Path(tempfile.mkdtemp(prefix="clusterworks-dataset-"))
-        path = folder / form.file_name()
-        with path.open("wb") as copy:
-            for chunk in data["file"].chunks():
-                copy.write(chunk)
+        path = kept_upload(data["file"], form.file_name(), prefix="clusterworks-dataset-")
         user, words, columns = request.user, translation.get_language() or "en", form.columns()
 
         def run(progress) -> dict[str, Any]:
-            with translation.override(words):
-                try:
-                    dataset = dataset_import(
-                        user=user,
-                        source=path,
-                        file_name=path.name,
-                        key=data["key"],
-                        title=data["title"],
-                        columns=columns,
-                        attribution=data["attribution"],
-                        on_missing=data["on_missing"],
-                        mixed_identifiers=data["mixed_identifiers"],
-                        encoding=data["encoding"],
-                        cordis_types=data["cordis_types"],
-                        replace=data["replace"],
-                        progress=lambda done, total, _step: progress(done, total, _("rows stored")),
-                    )
-                except InvalidInput as error:
-                    raise ImportProblems(error.issues, total=error.total) from error
-                finally:
-                    shutil.rmtree(folder, ignore_errors=True)
+            with translation.override(words), removed_after(path):
+                dataset = dataset_import(
+                    user=user,
+                    source=path,
+                    file_name=path.name,
+                    key=data["key"],
+                    title=data["title"],
+                    columns=columns,
+                    attribution=data["attribution"],
+                    on_missing=data["on_missing"],
+                    mixed_identifiers=data["mixed_identifiers"],
+                    encoding=data["encoding"],
+                    cordis_types=data["cordis_types"],
+                    replace=data["replace"],
+                    progress=lambda done, total, _step: progress(done, total, _("rows stored")),
+                )
                 if settings.NETWORK_CACHE and not _inline(dataset):
                     an.dataset_results(dataset=dataset, progress=progress)
                     _warm_recommender(dataset, progress)

@@ -3,9 +3,6 @@ progress; every problem of a bad file listed, nothing stored) and the deletion."
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -17,10 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clusterworks.analytics.issues import InvalidInput
 from clusterworks.web.core.permissions import check, require
 from clusterworks.web.core.tasks import task_start
-from clusterworks.web.network.views_datasets import problem_line
+from clusterworks.web.core.uploads import kept_upload, removed_after
 
 from .forms import DeleteForm, ImportForm
 from .models import StatisticsDataset
@@ -34,16 +30,6 @@ STEPS = {
     "recording": gettext_noop("recording the dataset"),
     "stored": gettext_noop("stored"),
 }
-
-
-class ImportProblems(InvalidInput):
-    """The problems of an import, each line in the reader's language."""
-
-    def lines(self) -> list[str]:
-        lines = [problem_line(issue) for issue in self.issues]
-        if self.total > len(self.issues):
-            lines.append(_("… and %(count)s more problems") % {"count": self.total - len(self.issues)})
-        return lines
 
 
 @login_required
@@ -89,35 +75,26 @@ def import_view(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        folder = Path(tempfile.mkdtemp(prefix="clusterworks-observatory-"))
-        path = folder / form.file_name()
-        with path.open("wb") as copy:
-            for chunk in data["file"].chunks():
-                copy.write(chunk)
+        path = kept_upload(data["file"], form.file_name(), prefix="clusterworks-observatory-")
         user, words = request.user, translation.get_language() or "en"
 
         def run(progress) -> dict[str, Any]:
-            with translation.override(words):
-                try:
-                    dataset = dataset_import(
-                        user=user,
-                        source=path,
-                        file_name=path.name,
-                        key=data["key"],
-                        title=data["title"],
-                        columns=data["parsed_columns"],
-                        kind=data["kind"],
-                        region_system=data["region_system"] or "",
-                        activity_system=data["activity_system"] or "",
-                        suppressed=data["suppressed"],
-                        attribution=data["attribution"],
-                        replace=data["replace"],
-                        progress=lambda done, total, step: progress(done, total, _(STEPS.get(step, step))),
-                    )
-                except InvalidInput as error:
-                    raise ImportProblems(error.issues, total=error.total) from error
-                finally:
-                    shutil.rmtree(folder, ignore_errors=True)
+            with translation.override(words), removed_after(path):
+                dataset = dataset_import(
+                    user=user,
+                    source=path,
+                    file_name=path.name,
+                    key=data["key"],
+                    title=data["title"],
+                    columns=data["parsed_columns"],
+                    kind=data["kind"],
+                    region_system=data["region_system"] or "",
+                    activity_system=data["activity_system"] or "",
+                    suppressed=data["suppressed"],
+                    attribution=data["attribution"],
+                    replace=data["replace"],
+                    progress=lambda done, total, step: progress(done, total, _(STEPS.get(step, step))),
+                )
                 return {
                     str(_("Rows")): dataset.rows,
                     str(_("Regions")): dataset.regions,
