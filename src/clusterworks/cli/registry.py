@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from .django_setup import setup_django
+from .progress import progress_bar
 
 KINDS = ("organisations", "clusters", "memberships")
 FORMATS = ("csv", "xlsx")
@@ -44,32 +45,18 @@ def _user(username: str) -> Any:
     return user
 
 
+PHASES = {"read": "Reading files", "validate": "Validating rows", "write": "Writing rows"}
+
+
 @contextlib.contextmanager
 def _progress(enabled: bool) -> Iterator[Any]:
-    """A rich progress bar on stderr with one task per phase (read, validate, write), or nothing."""
+    """The import's progress (phase, done, total) as one bar per phase (read, validate, write) of
+    :func:`clusterworks.cli.progress.progress_bar`, or None."""
     if not enabled:
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    labels = {"read": "Reading files", "validate": "Validating rows", "write": "Writing rows"}
-    tasks: dict[str, Any] = {}
-    with Progress(
-        TextColumn("{task.description:<16}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=False,
-    ) as bar:
-
-        def report(phase: str, done: int, total: int) -> None:
-            if phase not in tasks:
-                tasks[phase] = bar.add_task(labels.get(phase, phase), total=max(total, 1))
-            bar.update(tasks[phase], completed=done if total else 1, total=max(total, 1))
-
-        yield report
+    with progress_bar(True) as bar:
+        yield lambda phase, done, total: bar(done, total, PHASES.get(phase, phase))
 
 
 def _kinds_for(files: tuple[Path, ...], kinds: tuple[str, ...]) -> list[str | None]:
