@@ -15,10 +15,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["EventIssue", "FileIssue", "InvalidEvents", "InvalidPathwayInput", "PathwayError"]
+from clusterworks.analytics.issues import MAX_ISSUES, FileIssue, InvalidInput, shorten
 
-#: How many issues an exception keeps (all are counted in ``total``).
-MAX_ISSUES = 100
+__all__ = ["EventIssue", "FileIssue", "InvalidEvents", "InvalidPathwayInput", "PathwayError"]
 
 
 class PathwayError(ValueError):
@@ -102,51 +101,10 @@ class InvalidEvents(PathwayError):
         return [issue.describe() for issue in self.issues]
 
 
-@dataclass(frozen=True)
-class FileIssue:
-    """One problem in an input file: ``file`` (its name), ``line`` (the header is line 1; ``None``
-    for the whole file), ``field`` (the column, or ``""``), ``value`` (as text) and ``message`` (what
-    is wrong and what is allowed)."""
-
-    file: str
-    line: int | None
-    field: str
-    value: str
-    message: str
-
-    def describe(self) -> str:
-        """The issue as one line: ``file, line L, field 'f': message``."""
-        parts = _where([self.file] if self.file else [], self.line, self.field)
-        return (", ".join(parts) + ": " if parts else "") + self.message
-
-    def __str__(self) -> str:
-        return self.describe()
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-class InvalidPathwayInput(PathwayError):
-    """Input files break their rules; every problem found is in :attr:`issues`.
-
-    Attributes
-    ----------
-    issues : tuple of FileIssue
-        The problems, by file and line, at most 100 of them.
-    total : int
-        How many problems were found in all.
-    """
-
-    def __init__(self, issues: Iterable[FileIssue], *, total: int | None = None):
-        self.issues = tuple(issues)
-        self.total = len(self.issues) if total is None else total
-        first = self.issues[0].describe() if self.issues else "no details"
-        more = f" (and {self.total - 1} more)" if self.total > 1 else ""
-        super().__init__(f"{first}{more}")
-
-    def lines(self) -> list[str]:
-        """One line per problem, each naming the file, line, field and the problem."""
-        return [issue.describe() for issue in self.issues]
+class InvalidPathwayInput(InvalidInput, PathwayError):
+    """Input files break their rules; every problem found is in :attr:`issues` (each a
+    :class:`~clusterworks.analytics.issues.FileIssue` naming the file, line, field and value, at most
+    :data:`MAX_ISSUES`) and :attr:`total` counts them all."""
 
 
 class _Collector:
@@ -164,6 +122,4 @@ class _Collector:
         return self.total > 0
 
 
-def _text(value: Any, limit: int = 80) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+_text = shorten
