@@ -135,12 +135,14 @@ def test_bad_file_names_line_and_column_and_writes_nothing(tmp_path):
 
 
 def test_columns_option_is_checked(tmp_path):
+    stats = tmp_path / "stats.csv"
+    stats.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
     result = CliRunner().invoke(
         cli,
         [
             "map",
             "strength",
-            str(STATES),
+            str(stats),
             "--columns",
             "region=a,cluster=b,year=c",
             "--out",
@@ -151,6 +153,6 @@ def test_columns_option_is_checked(tmp_path):
     assert "'employment' is required" in result.output
     result = CliRunner().invoke(
         cli,
-        ["map", "strength", str(STATES), "--columns", "region=a,colour=b", "--out", str(tmp_path / "o.csv")],
+        ["map", "strength", str(stats), "--columns", "region=a,colour=b", "--out", str(tmp_path / "o.csv")],
     )
     assert "unknown field 'colour'" in result.output
