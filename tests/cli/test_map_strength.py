@@ -156,3 +156,26 @@ def test_columns_option_is_checked(tmp_path):
         ["map", "strength", str(stats), "--columns", "region=a,colour=b", "--out", str(tmp_path / "o.csv")],
     )
     assert "unknown field 'colour'" in result.output
+
+
+def test_codes_are_checked_against_a_classification(tmp_path):
+    # FIPS 250 is not a state (Massachusetts is 25); cluster 999 is not a US benchmark cluster
+    stats = tmp_path / "stats.csv"
+    stats.write_text(
+        "state,cluster,year,emp,est\n25,5,2016,100,5\n250,5,2016,90,4\n06,999,2016,40,2\n", encoding="utf-8"
+    )
+    out = tmp_path / "out.csv"
+    result = _run(
+        str(stats), "--columns", "region=state,cluster=cluster,year=year,employment=emp,establishments=est",
+        "--region-codes", "us-state", "--cluster-codes", "uscmp-cluster", "--out", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 1 and not out.exists()
+    line = next(x for x in result.output.splitlines() if "line 3" in x)
+    assert "stats.csv, line 3, field 'state': unknown us-state 2020 code; close codes: " in line
+    assert "25" in line.split("close codes: ")[1].split(", ")  # difflib's closest codes
+    assert "stats.csv, line 4, field 'cluster': unknown uscmp-cluster 2016 code" in result.output
+    result = _run(
+        str(stats), "--columns", "region=state,cluster=cluster,year=year,employment=emp,establishments=est",
+        "--region-codes", "nuts", "--out", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 1 and "no classification 'nuts'" in result.output

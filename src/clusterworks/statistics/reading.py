@@ -115,7 +115,7 @@ def _check_columns(columns: Mapping[str, str]) -> dict[str, str]:
     return dict(columns)
 
 
-def _check_codes(
+def check_codes(
     con, store: Store, issues: SqlIssues, role: str, field: str, system: str, vintage: str | None
 ) -> str:
     """Check the codes in column ``role`` against ``system``; returns the vintage used."""
@@ -278,7 +278,7 @@ def _stage(
         ("activity", activity_system, activity_vintage),
     ):
         vintages[role] = (
-            _check_codes(con, store, issues, role, cols[role], system, vintage) if system else None
+            check_codes(con, store, issues, role, cols[role], system, vintage) if system else None
         )
     # long form of the values
     flag = "flag" if "flag" in cols else "NULL"

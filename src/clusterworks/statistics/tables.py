@@ -76,20 +76,28 @@ def read_table(
     kinds: Mapping[str, str],
     key: Sequence[str] = (),
     optional_values: Sequence[str] = (),
+    codes: Mapping[str, str] | None = None,
     sheet: str | None = None,
 ) -> Table:
     """Read the fields ``columns`` (field -> the file's column) of ``path``, typed by ``kinds`` (field
-    -> one of :data:`KINDS`), checking that no two rows share the ``key`` fields.
+    -> one of :data:`KINDS`), checking that no two rows share the ``key`` fields and, for the fields
+    of ``codes`` (field -> a classification of the store, e.g. ``{"region": "us-state"}``), that every
+    code is in the classification (close codes and crosswalk targets suggested, mixed vintages named,
+    as :func:`~clusterworks.statistics.import_statistics` does).
 
     Raises
     ------
     ValueError
-        A field without a kind, an unknown kind, or a key field that is not read.
+        A field without a kind, an unknown kind, a key field that is not read, or an unknown
+        classification.
     InvalidInput
         Every problem in the file: missing columns, empty, malformed or negative values, duplicate keys
         (both lines named).
     """
     import duckdb
+
+    from .reading import check_codes
+    from .store import Store
 
     path = Path(path)
     for name in columns:
@@ -99,8 +107,20 @@ def read_table(
     missing_key = [k for k in key if k not in columns]
     if missing_key:
         raise ValueError(f"the key field {missing_key[0]!r} is not among the columns read")
+    codes = dict(codes or {})
+    for name in codes:
+        if name not in columns:
+            raise ValueError(f"the coded field {name!r} is not among the columns read")
     fmt = _format(path)
-    con = duckdb.connect()
+    # checking codes needs the bundled classifications: an in-memory store; else a bare connection
+    store = Store.open() if codes else None
+    con = store.con if store is not None else duckdb.connect()
+    if store is not None:
+        known = {system for system, _, _ in store.classifications()}
+        for system in codes.values():
+            if system not in known:
+                store.close()
+                raise ValueError(f"no classification {system!r}; bundled: {', '.join(sorted(known))}")
     try:
         header = load_table(con, path, fmt, dict(columns), sheet)
         if header:
@@ -116,10 +136,12 @@ def read_table(
                 ).fetchall()[0][0]
         if key:
             _duplicates(con, issues, list(key), columns)
+        for name, system in codes.items():
+            check_codes(con, store, issues, name, columns[name], system, None)
         issues.raise_if_any()
         return Table(path.name, _arrays(con, columns, kinds), _lines(con), suppressed)
     finally:
-        con.close()
+        (store or con).close()
 
 
 def _check(con, issues: SqlIssues, name: str, kind: str, column: str, *, optional: bool) -> None:

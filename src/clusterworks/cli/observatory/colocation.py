@@ -16,6 +16,8 @@ from .files import (
     IN,
     OUT,
     check_out,
+    code_options,
+    codes_of,
     dense,
     labels_of,
     parse_columns,
@@ -40,7 +42,9 @@ COLOCATION_HELP = (
 )
 
 
-def _colocation_input(stats: Path, columns: str, year: int | None, as_json: bool):
+def _colocation_input(
+    stats: Path, columns: str, year: int | None, as_json: bool, codes: dict[str, str] | None = None
+):
     """The region x activity matrices of employment (and establishments) of one year of STATS:
     ``(activities, {"employment": X, "establishments": Y}, year)``."""
     fields = parse_columns(columns, required=COLOCATION_REQUIRED, optional=COLOCATION_OPTIONAL)
@@ -52,6 +56,7 @@ def _colocation_input(stats: Path, columns: str, year: int | None, as_json: bool
         columns=fields,
         kinds={f: COLOCATION_KINDS[f] for f in fields},
         key=key,
+        codes=codes,
     )
     rows = np.arange(len(table))
     chosen = None
@@ -159,6 +164,7 @@ def _linkages(
     show_default=True,
     help="Pairs in this top share of relatedness are flagged related.",
 )
+@code_options("region", "activity")
 @click.option("--out", type=OUT, required=True, help="PAIRS.csv, .parquet or .json to write.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def relatedness(
@@ -168,6 +174,8 @@ def relatedness(
     method: str,
     linkage: tuple[str, ...],
     top: float,
+    region_codes: str | None,
+    activity_codes: str | None,
     out: Path,
     as_json: bool,
 ) -> None:
@@ -181,7 +189,8 @@ def relatedness(
     from clusterworks.analytics.relatedness import combine_relatedness, related_pairs, relatedness_percentiles
 
     check_out(out)
-    activities, measures, chosen, n_regions = _colocation_input(stats, columns, year, as_json)
+    codes = codes_of({"region_codes": region_codes, "activity_codes": activity_codes})
+    activities, measures, chosen, n_regions = _colocation_input(stats, columns, year, as_json, codes)
     if activities.size < 3:
         raise click.ClickException(
             f"{stats.name} has {activities.size} activities; relatedness needs at least 3"
@@ -249,6 +258,7 @@ def relatedness(
 @click.option(
     "--seed", type=click.IntRange(0), default=0, show_default=True, help="Seed of the k-means restarts."
 )
+@code_options("region", "activity")
 @click.option("--out", type=OUT, required=True, help="DEFINITION.csv, .parquet or .json to write.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary with the validation scores.")
 def define(
@@ -260,6 +270,8 @@ def define(
     k_range: str,
     methods: str,
     seed: int,
+    region_codes: str | None,
+    activity_codes: str | None,
     out: Path,
     as_json: bool,
 ) -> None:
@@ -277,7 +289,8 @@ def define(
     check_out(out)
     ks = _k_values(k_range)
     chosen_methods = tuple(m.strip() for m in methods.split(",") if m.strip())
-    activities, measures, chosen, n_regions = _colocation_input(stats, columns, year, as_json)
+    codes = codes_of({"region_codes": region_codes, "activity_codes": activity_codes})
+    activities, measures, chosen, n_regions = _colocation_input(stats, columns, year, as_json, codes)
     if activities.size < 3:
         raise click.ClickException(
             f"{stats.name} has {activities.size} activities; definitions need at least 3"

@@ -12,6 +12,8 @@ from .files import (
     OUT,
     by_year,
     check_out,
+    code_options,
+    codes_of,
     dense,
     labels_of,
     parse_columns,
@@ -59,6 +61,7 @@ COMPLEXITY_COLUMNS = ("rca", "mcp", "diversity", "ubiquity", "eci", "pci", "dens
 @click.option(
     "--iterations", type=click.IntRange(1), help="reflections: steps (default 20); fitness: at most."
 )
+@code_options("location", "activity")
 @click.option("--out", type=OUT, required=True, help="OUT.csv, .parquet or .json to write.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def complexity(
@@ -68,6 +71,8 @@ def complexity(
     rca_threshold: float,
     proximity: str,
     iterations: int | None,
+    location_codes: str | None,
+    activity_codes: str | None,
     out: Path,
     as_json: bool,
 ) -> None:
@@ -88,6 +93,7 @@ def complexity(
         columns=fields,
         kinds={f: COMPLEXITY_KINDS[f] for f in fields},
         key=key,
+        codes=codes_of({"location_codes": location_codes, "activity_codes": activity_codes}),
     )
     years = by_year(table["year"]) if "year" in fields else [(None, np.arange(len(table)))]
     parts: list[dict[str, np.ndarray]] = []

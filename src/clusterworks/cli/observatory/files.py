@@ -96,6 +96,30 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def code_options(*fields: str):
+    """``--<field>-codes SYSTEM`` options (e.g. ``--region-codes us-state``): check that field's codes
+    against a bundled classification (close codes and crosswalk targets suggested); the command gets
+    ``codes`` = {field: system} for :func:`read_input`."""
+
+    def decorate(function):
+        for field in reversed(fields):
+            function = click.option(
+                f"--{field}-codes",
+                f"{field}_codes",
+                metavar="SYSTEM",
+                help=f"Check the {field} codes against this classification (bundled: us-state, "
+                "iso3166-2:US, iso3166-2:RU, uscmp-cluster, naics, nace, okved).",
+            )(function)
+        return function
+
+    return decorate
+
+
+def codes_of(options: Mapping[str, str | None]) -> dict[str, str]:
+    """{field: system} from the ``<field>_codes`` keyword arguments of :func:`code_options`."""
+    return {name.removesuffix("_codes"): system for name, system in options.items() if system}
+
+
 def write_table(out: Path, columns: Mapping[str, np.ndarray | Sequence[Any]]) -> int:
     """Write ``columns`` (name -> values, all of one length) to ``out`` as CSV (booleans ``true`` /
     ``false``, missing numbers empty), Parquet or JSON (a list of records, missing numbers ``null``);

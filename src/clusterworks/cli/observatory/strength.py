@@ -14,6 +14,8 @@ from .files import (
     OUT,
     by_year,
     check_out,
+    code_options,
+    codes_of,
     dense,
     labels_of,
     parse_columns,
@@ -84,6 +86,7 @@ STRENGTH_KINDS = {
     show_default=True,
     help="stars: the productivity star's minimum wage per employee relative to the cluster's.",
 )
+@code_options("region", "cluster")
 @click.option("--out", type=OUT, required=True, help="OUT.csv, .parquet or .json to write.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def strength(
@@ -94,6 +97,8 @@ def strength(
     lq_min: float,
     focus_share: float,
     wage_ratio_min: float,
+    region_codes: str | None,
+    cluster_codes: str | None,
     out: Path,
     as_json: bool,
 ) -> None:
@@ -119,6 +124,7 @@ def strength(
         key=("region_type", "region", "cluster", "year")
         if "region_type" in fields
         else ("region", "cluster", "year"),
+        codes=codes_of({"region_codes": region_codes, "cluster_codes": cluster_codes}),
     )
     if scheme == "uscmp":
         written, summary = _uscmp(table)
