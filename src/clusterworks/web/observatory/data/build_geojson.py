@@ -9,7 +9,8 @@ Run once, when the boundaries change, from the repository root::
 with properties ``code`` (ISO 3166-2) and ``name``; rings simplified with Douglas-Peucker (tolerance
 0.02 degrees), coordinates rounded to 3 decimals, rings smaller than 0.005 square degrees dropped
 (except each region's largest); the source's code SU-SD is corrected to US-SD. Only the
-standard library is used.
+standard library is used; the simplification and ring helpers are the registry map builder's
+(``registry/data/geo/build_maps.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+
+from clusterworks.web.registry.data.geo.build_maps import polygons as _polygons
+from clusterworks.web.registry.data.geo.build_maps import ring_area, simplify
 
 HERE = Path(__file__).resolve().parent
 TOLERANCE = 0.02
@@ -28,42 +32,8 @@ SOURCES = {
 }
 
 
-def _distance(p, a, b) -> float:
-    (px, py), (ax, ay), (bx, by) = p, a, b
-    dx, dy = bx - ax, by - ay
-    length2 = dx * dx + dy * dy
-    if length2 == 0:
-        return ((px - ax) ** 2 + (py - ay) ** 2) ** 0.5
-    t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length2))
-    return ((px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2) ** 0.5
-
-
-def simplify(points: list, tolerance: float) -> list:
-    """Douglas-Peucker, iterative; keeps the first and the last point."""
-    if len(points) < 3:
-        return points
-    keep = [False] * len(points)
-    keep[0] = keep[-1] = True
-    stack = [(0, len(points) - 1)]
-    while stack:
-        first, last = stack.pop()
-        worst, index = 0.0, -1
-        for i in range(first + 1, last):
-            d = _distance(points[i], points[first], points[last])
-            if d > worst:
-                worst, index = d, i
-        if worst > tolerance and index > 0:
-            keep[index] = True
-            stack.extend([(first, index), (index, last)])
-    return [p for p, k in zip(points, keep, strict=True) if k]
-
-
 def _area(ring: list) -> float:
-    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))) / 2
-
-
-def _polygons(geometry: dict) -> list:
-    return [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    return abs(ring_area(ring))
 
 
 def build(source: Path, target: Path) -> int:
