@@ -268,7 +268,7 @@ def import_command(
     from clusterworks.web.core.audit import acting_as
     from clusterworks.web.network.services.datasets import dataset_import
 
-    from .participation_files import report as report_problems
+    from .errors import report_problems
     from .registry import _user
 
     user = _user(username)
@@ -281,7 +281,7 @@ def import_command(
                 replace=replace, progress=report,
             )  # fmt: skip
     except InvalidParticipations as error:
-        report_problems(error, as_json)
+        report_problems(error, as_json, "the participation file")
         sys.exit(1)
     outcome = {
         "key": dataset.key,

@@ -4,7 +4,6 @@ nothing written)."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +18,8 @@ from clusterworks.analytics.network.participations import (
     parse_columns,
     read_participations,
 )
+
+from .errors import report_problems
 
 COLUMNS_HELP = (
     "The file's column for each field: project=...,organisation=...,year=... (required) and optionally "
@@ -82,17 +83,5 @@ def read(
             encoding=encoding,
         )
     except InvalidParticipations as error:
-        report(error, as_json)
+        report_problems(error, as_json, "the participation file")
         sys.exit(1)
-
-
-def report(error: InvalidParticipations, as_json: bool) -> None:
-    if as_json:
-        click.echo(
-            json.dumps({"ok": False, "total": error.total, "problems": [i.as_dict() for i in error.issues]})
-        )
-        return
-    count = f"{error.total:,} problem{'' if error.total == 1 else 's'}"
-    click.echo(f"Error: the participation file was not read ({count}):", err=True)
-    for line in error.lines():
-        click.echo(f"  {line}", err=True)

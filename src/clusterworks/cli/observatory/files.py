@@ -14,6 +14,8 @@ from typing import Any
 import click
 import numpy as np
 
+from ..errors import report_problems
+
 IN = click.Path(exists=True, dir_okay=False, path_type=Path)
 OUT = click.Path(dir_okay=False, path_type=Path)
 OUT_FORMATS = (".csv", ".parquet", ".json")
@@ -58,23 +60,6 @@ def check_out(out: Path) -> None:
         )
 
 
-def report_invalid(error: Any, as_json: bool, what: str) -> None:
-    """Every problem of an :class:`~clusterworks.analytics.issues.InvalidInput` on stderr (or as JSON on
-    stdout), then exit 1."""
-    if as_json:
-        click.echo(
-            json.dumps({"ok": False, "total": error.total, "problems": [i.as_dict() for i in error.issues]})
-        )
-    else:
-        count = f"{error.total:,} problem{'' if error.total == 1 else 's'}"
-        click.echo(f"Error: {what} was not read ({count}):", err=True)
-        for issue in error.issues:
-            click.echo(f"  {issue.describe()}", err=True)
-        if error.total > len(error.issues):
-            click.echo(f"  ... and {error.total - len(error.issues):,} more", err=True)
-    sys.exit(1)
-
-
 def read_input(path: Path, *, as_json: bool, what: str, **options: Any):
     """:func:`clusterworks.statistics.tables.read_table`, or exit 1 listing every problem."""
     from clusterworks.analytics.issues import InvalidInput
@@ -83,7 +68,8 @@ def read_input(path: Path, *, as_json: bool, what: str, **options: Any):
     try:
         return read_table(path, **options)
     except InvalidInput as error:
-        report_invalid(error, as_json, what)
+        report_problems(error, as_json, what)
+        sys.exit(1)
 
 
 def _cell(value: Any) -> Any:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
+from ..errors import report_problems
 from .files import (
     IN,
     OUT,
     parse_columns,
     print_summary,
-    report_invalid,
 )
 from .group import map_group
 
@@ -95,7 +96,8 @@ def import_(
                 activity_system=activity_system, suppressed=suppressed, sheet=sheet, replace=replace,
             )  # fmt: skip
         except InvalidInput as error:
-            report_invalid(error, as_json, f"the statistics file {stats.name}")
+            report_problems(error, as_json, f"the statistics file {stats.name}")
+            sys.exit(1)
     facts = {
         "dataset": summary.dataset,
         "rows": summary.rows,

@@ -21,7 +21,6 @@ from .files import (
     parse_columns,
     print_summary,
     read_input,
-    report_invalid,
     write_table,
 )
 from .group import map_group
@@ -250,6 +249,3 @@ def _stars(table, *, productivity: bool, **thresholds: float) -> tuple[dict[str,
     written["stars"] = stars
     summary = {f"{k}_stars": int((stars == k).sum()) for k in range(1, 5 if productivity else 4)}
     return written, summary
-
-
-__all__ = ["map_group", "parse_columns", "read_input", "report_invalid", "write_table"]
