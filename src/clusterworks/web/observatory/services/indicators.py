@@ -150,11 +150,7 @@ class Panel:
 
     def __init__(self, dataset_key: str, year: int, *, trade: bool, measures: list[str]):
         self.key, self.year, self.trade = dataset_key, year, trade
-        held = store.contents(dataset_key)
-        wanted = tuple(m for m in measures if m in held.measures)
-        grids = store.matrices(
-            dataset_key, measures=wanted, year=year, regions=held.regions, activities=held.activities
-        )
+        held, grids = store.contents_and_matrices(dataset_key, measures=measures, year=year)
         self.region_labels = {label.code: label for label in held.regions.values()}
         self.activity_labels = dict(held.activities)
         self.regions = tuple(label.code for label in held.regions.values())

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,30 +114,39 @@ class Contents:
     activities: dict[str, Label]
 
 
+def _contents(store: Store, key: str) -> Contents:
+    info = store.dataset(key)
+    regions, activities = store.regions(key), store.activities(key)
+    return Contents(
+        info,
+        store.years(key),
+        store.measures(key),
+        _region_labels(store, info, regions),
+        _activity_labels(store, info, activities),
+    )
+
+
 def contents(key: str) -> Contents:
     """What the store holds of dataset ``key`` (raises UnknownDataset)."""
     with open_store() as store:
-        info = store.dataset(key)
-        regions, activities = store.regions(key), store.activities(key)
-        return Contents(
-            info,
-            store.years(key),
-            store.measures(key),
-            _region_labels(store, info, regions),
-            _activity_labels(store, info, activities),
-        )
+        return _contents(store, key)
 
 
-def matrices(
-    key: str, *, measures: tuple[str, ...], year: int, regions, activities
-) -> dict[str, LabelledMatrix]:
-    """The region x activity matrix of each of ``measures`` in ``year``, over the given store codes;
-    a pair without a fact is 0, a suppressed fact NaN (the store's convention)."""
+def contents_and_matrices(
+    key: str, *, measures: Iterable[str], year: int
+) -> tuple[Contents, dict[str, LabelledMatrix]]:
+    """The dataset's contents and, over all its regions and activities, the region x activity matrix
+    in ``year`` of each of ``measures`` that it holds, read in one opening of the store; a pair
+    without a fact is 0, a suppressed fact NaN (the store's convention)."""
     with open_store() as store:
-        return {
-            m: store.matrix(key, measure=m, year=year, regions=tuple(regions), activities=tuple(activities))
+        held = _contents(store, key)
+        regions, activities = tuple(held.regions), tuple(held.activities)
+        grids = {
+            m: store.matrix(key, measure=m, year=year, regions=regions, activities=activities)
             for m in measures
+            if m in held.measures
         }
+        return held, grids
 
 
 def fact_count(key: str) -> int:
