@@ -26,6 +26,7 @@ from typing import Any
 
 import click
 
+from .columns import parse_columns
 from .match_schedule import schedule
 from .participation_files import participation_options, read
 from .progress import progress_bar
@@ -39,24 +40,6 @@ def match() -> None:
 match.add_command(schedule)
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-
-
-def _pairs(spec: str, required: tuple[str, ...], option: str) -> dict[str, str]:
-    pairs: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in spec.split(","))):
-        name, sep, column = part.partition("=")
-        if not sep or not name.strip() or not column.strip():
-            raise click.BadParameter(f"'{part}' is not field=column (e.g. project=rcn)", param_hint=option)
-        pairs[name.strip()] = column.strip()
-    unknown = sorted(set(pairs) - set(required))
-    if unknown:
-        raise click.BadParameter(
-            f"unknown field '{unknown[0]}'; fields are {', '.join(required)}", param_hint=option
-        )
-    missing = [f for f in required if f not in pairs]
-    if missing:
-        raise click.BadParameter(f"'{missing[0]}' is required ({', '.join(required)})", param_hint=option)
-    return pairs
 
 
 def _table_text(path: Path) -> str:
@@ -73,7 +56,7 @@ def _table_text(path: Path) -> str:
 
 def read_areas(path: Path, spec: str) -> dict[str, list[str]]:
     """Project id -> its programme areas, from a CSV (or CSV.GZ) with one row per project and area."""
-    columns = _pairs(spec, ("project", "area"), "--area-columns")
+    columns = parse_columns(spec, required=("project", "area"), option="--area-columns")
     reader = csv.reader(io.StringIO(_table_text(path), newline=""))
     header = [h.strip() for h in next(reader, [])]
     for field, column in columns.items():

@@ -58,13 +58,13 @@ def test_column_mapping_is_the_cli_one():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("region=a, activity=b, year=y", "no measure"),
-        ("region=a, employment=e, year=y", "lacks activity"),
-        ("region=a, activity=b, employment=e", "lacks year"),
-        ("region=a, activity=b, colour=c, year=y, employment=e", "'colour' is unknown"),
-        ("region=a, activity=b, year=y, lq=l", "'lq' is unknown"),
-        ("region a, activity=b", "not name=column"),
-        ("region=a, region=b, activity=c, year=y, employment=e", "given twice"),
+        ("region=a, activity=b, year=y", "names no measure"),
+        ("region=a, employment=e, year=y", "'activity' is required"),
+        ("region=a, activity=b, employment=e", "'year' is required"),
+        ("region=a, activity=b, colour=c, year=y, employment=e", "unknown field 'colour'"),
+        ("region=a, activity=b, year=y, lq=l", "unknown field 'lq'"),
+        ("region a, activity=b", "'region a' is not field=column"),
+        ("region=a, region=b, activity=c, year=y, employment=e", "field 'region' is given twice"),
     ],
 )
 def test_bad_column_mappings_are_refused(text, message):

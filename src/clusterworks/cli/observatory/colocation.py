@@ -11,6 +11,7 @@ from typing import Any
 import click
 import numpy as np
 
+from ..columns import parse_columns
 from ..progress import progress_bar
 from .files import (
     IN,
@@ -20,7 +21,6 @@ from .files import (
     codes_of,
     dense,
     labels_of,
-    parse_columns,
     print_summary,
     read_input,
     write_table,

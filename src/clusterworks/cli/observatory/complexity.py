@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 import numpy as np
 
+from ..columns import parse_columns
 from .files import (
     IN,
     OUT,
@@ -16,7 +17,6 @@ from .files import (
     codes_of,
     dense,
     labels_of,
-    parse_columns,
     print_summary,
     read_input,
     write_table,

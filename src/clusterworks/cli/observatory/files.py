@@ -1,5 +1,5 @@
-"""Files in and out for the ``map`` commands: the ``--columns`` option, reading a typed table (every
-problem reported, exit 1), writing CSV, Parquet or JSON all or nothing, and the summary line or JSON."""
+"""Files in and out for the ``map`` commands: reading a typed table (every problem reported, exit 1),
+writing CSV, Parquet or JSON all or nothing, and the summary line or JSON."""
 
 from __future__ import annotations
 
@@ -19,37 +19,6 @@ from ..errors import report_problems
 IN = click.Path(exists=True, dir_okay=False, path_type=Path)
 OUT = click.Path(dir_okay=False, path_type=Path)
 OUT_FORMATS = (".csv", ".parquet", ".json")
-
-
-def parse_columns(
-    spec: str, *, required: Sequence[str], optional: Sequence[str] = (), option: str = "--columns"
-) -> dict[str, str]:
-    """``"region=state,cluster=code"`` -> ``{"region": "state", "cluster": "code"}``; raises
-    :class:`click.BadParameter` naming an unknown field, a malformed pair, a field given twice or a
-    missing required field."""
-    fields = (*required, *optional)
-    pairs: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in spec.split(","))):
-        name, sep, column = part.partition("=")
-        name, column = name.strip(), column.strip()
-        if not sep or not name or not column:
-            raise click.BadParameter(
-                f"'{part}' is not field=column (e.g. {fields[0]}=...)", param_hint=option
-            )
-        if name not in fields:
-            raise click.BadParameter(
-                f"unknown field '{name}'; fields are {', '.join(fields)}", param_hint=option
-            )
-        if name in pairs:
-            raise click.BadParameter(f"field '{name}' is given twice", param_hint=option)
-        pairs[name] = column
-    missing = [f for f in required if f not in pairs]
-    if missing:
-        raise click.BadParameter(
-            f"'{missing[0]}' is required (required: {', '.join(required)}; optional: {', '.join(optional)})",
-            param_hint=option,
-        )
-    return pairs
 
 
 def check_out(out: Path) -> None:

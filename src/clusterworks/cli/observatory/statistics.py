@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
+from ..columns import parse_columns
 from ..errors import report_problems
 from .files import (
     IN,
     OUT,
-    parse_columns,
     print_summary,
 )
 from .group import map_group

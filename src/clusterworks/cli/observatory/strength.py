@@ -9,6 +9,7 @@ from typing import Any
 import click
 import numpy as np
 
+from ..columns import parse_columns
 from .files import (
     IN,
     OUT,
@@ -18,7 +19,6 @@ from .files import (
     codes_of,
     dense,
     labels_of,
-    parse_columns,
     print_summary,
     read_input,
     write_table,

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from clusterworks.analytics.columns import ColumnMappingError, parse_column_mapping
 from clusterworks.statistics import import_statistics
 
 from ..models import DatasetKind, StatisticsDataset
@@ -25,28 +26,14 @@ OTHER = ("flag", "measure", "value")
 
 
 def parse_columns(text: str) -> dict[str, str]:
-    """``"region=state, activity=cluster, year=year, employment=emp"`` -> role -> column.
+    """``"region=state, activity=cluster, year=year, employment=emp"`` -> role -> column: the one
+    ``field=column`` parser of the command line, and at least one measure (or measure + value).
 
     Raises ValueError naming the bad part and what is allowed."""
-    allowed = (*KEYS, *MEASURES, *OTHER)
-    columns: dict[str, str] = {}
-    for part in (p.strip() for p in text.replace("\n", ",").split(",")):
-        if not part:
-            continue
-        name, sep, column = (s.strip() for s in part.partition("="))
-        if not sep or not column:
-            raise ValueError(f"column mapping part {part!r} is not name=column")
-        if name not in allowed:
-            raise ValueError(f"column mapping name {name!r} is unknown; allowed: {', '.join(allowed)}")
-        if name in columns:
-            raise ValueError(f"column mapping name {name!r} is given twice")
-        columns[name] = column
-    missing = [k for k in KEYS if k not in columns]
-    if missing:
-        raise ValueError(f"column mapping lacks {', '.join(missing)} (region, activity and year are needed)")
+    columns = parse_column_mapping(text, required=KEYS, optional=(*MEASURES, *OTHER))
     if not any(m in columns for m in MEASURES) and not {"measure", "value"} <= set(columns):
-        raise ValueError(
-            f"column mapping names no measure; allowed: {', '.join(MEASURES)} or measure + value"
+        raise ColumnMappingError(
+            f"the mapping names no measure; name one of {', '.join(MEASURES)}, or measure and value"
         )
     return columns
 
