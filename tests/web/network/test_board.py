@@ -11,8 +11,10 @@ same rule (network/permissions.py).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -264,7 +266,9 @@ def test_the_service_refuses_an_organisation_the_actor_does_not_speak_for(world)
     assert Need.objects.count() == 1  # only the fixture's
 
 
-def test_editing_keeps_the_organisation_and_closing_tells_the_followers(client, world, mailoutbox):
+def test_editing_keeps_the_organisation_and_closing_tells_the_followers(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
     NeedFollow.objects.create(need=world.need, user=world.users["rep_member"])
     c = _client(client, world, "manager")
     response = c.post(
@@ -275,7 +279,8 @@ def test_editing_keeps_the_organisation_and_closing_tells_the_followers(client, 
     world.need.refresh_from_db()
     assert response.status_code == 302
     assert world.need.title == "Clinical site, paediatric" and world.need.organisation == world.poster
-    c.post(reverse("network-board-status", args=[world.need.pk]), {"status": NeedStatus.CLOSED})
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mails leave at the commit
+        c.post(reverse("network-board-status", args=[world.need.pk]), {"status": NeedStatus.CLOSED})
     world.need.refresh_from_db()
     assert world.need.status == NeedStatus.CLOSED
     note = Notification.objects.get(user=world.users["rep_member"])
@@ -305,13 +310,16 @@ def test_following_and_unfollowing(client, world):
 # --- answers ------------------------------------------------------------------------------------------
 
 
-def test_an_answer_notifies_the_poster_by_name_and_the_followers_without(client, world, mailoutbox):
+def test_an_answer_notifies_the_poster_by_name_and_the_followers_without(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
     NeedFollow.objects.create(need=world.need, user=world.users["manager"])
     NeedFollow.objects.create(need=world.need, user=world.users["rep_member2"])
-    response = _client(client, world, "rep_member").post(
-        reverse("network-board-answer", args=[world.need.pk]),
-        {"organisation": world.member.pk, "message": "Our paediatric ward can host it."},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mails leave at the commit
+        response = _client(client, world, "rep_member").post(
+            reverse("network-board-answer", args=[world.need.pk]),
+            {"organisation": world.member.pk, "message": "Our paediatric ward can host it."},
+        )
     assert response.status_code == 302
     answer = NeedAnswer.objects.get()
     assert (answer.organisation, answer.status, answer.author) == (
@@ -468,6 +476,59 @@ def test_other_agreements_between_the_two_do_not_count_as_recorded(world):
     assert selectors.answer_agreements(answer) == []
     services.answer_record_agreement(actor=world.users["rep_poster"], answer=answer, kind="intent")
     assert [a.signed_on for a in selectors.answer_agreements(answer)] == [timezone.localdate()]
+
+
+def _accepted_answer(world, need):
+    answer = services.answer_create(
+        actor=world.users["rep_member"], need=need, organisation=world.member, message="Yes"
+    )
+    return services.answer_decide(actor=world.users["rep_poster"], answer=answer, accept=True)
+
+
+def test_two_needs_of_one_title_between_the_same_two_keep_their_agreements_apart(world):
+    twin = NeedFactory(organisation=world.poster, title=world.need.title, visibility=Visibility.CLUSTER)
+    first, second = _accepted_answer(world, world.need), _accepted_answer(world, twin)
+    letter = services.answer_record_agreement(actor=world.users["rep_poster"], answer=first, kind="intent")
+    assert selectors.answer_agreements(second) == []  # the first need's letter is not the twin's
+    # so the twin's own letter of intent is no "same kind twice"
+    other = services.answer_record_agreement(actor=world.users["rep_poster"], answer=second, kind="intent")
+    assert selectors.answer_agreements(first) == [letter]
+    assert selectors.answer_agreements(second) == [other]
+
+
+def test_renaming_the_need_keeps_its_recorded_agreements(world):
+    answer = _accepted_answer(world, world.need)
+    letter = services.answer_record_agreement(actor=world.users["rep_member"], answer=answer, kind="intent")
+    services.need_update(actor=world.users["rep_poster"], need=world.need, data={"title": "Clinical partner"})
+    answer = NeedAnswer.objects.select_related("need").get(pk=answer.pk)
+    assert answer.need.title == "Clinical partner"
+    assert selectors.answer_agreements(answer) == [letter]
+    with pytest.raises(ValidationError):  # still recorded: the same kind is not recorded twice
+        services.answer_record_agreement(actor=world.users["rep_member"], answer=answer, kind="intent")
+
+
+def test_the_upgrade_links_the_agreements_the_board_found_by_the_needs_title(world):
+    """The data migration, called directly on rows made as before it: the old rule linked an agreement
+    of a board kind (intent, cooperation) titled after the need between exactly the two organisations."""
+    migration = importlib.import_module("clusterworks.web.network.migrations.0004_link_answer_agreements")
+
+    def agreement(title, kind, *parties):
+        made = Agreement.objects.create(title=title, kind=kind, signed_on=dt.date(2026, 5, 4))
+        made.parties.set(parties)
+        return made
+
+    title = world.need.title
+    p, m, m2 = world.poster, world.member, world.member2
+    of_member = NeedAnswer.objects.create(need=world.need, organisation=m, message="Yes", status="accepted")
+    of_member2 = NeedAnswer.objects.create(need=world.need, organisation=m2, message="Yes", status="accepted")
+    intent, cooperation = agreement(title, "intent", p, m), agreement(title, "cooperation", m, p)
+    with_member2 = agreement(title, "intent", p, m2)
+    agreement(title, "intent", p, m, m2)  # three parties
+    agreement(title, "research", p, m)  # not a kind the board records
+    agreement("Another title", "intent", p, m)
+    migration.link_agreements_by_title(django_apps, None)
+    assert set(of_member.agreements.all()) == {intent, cooperation}
+    assert list(of_member2.agreements.all()) == [with_member2]
 
 
 def test_status_changes_are_the_posters_sides(client, world):

@@ -507,7 +507,9 @@ def _placements(page: str) -> list[str]:
     return re.findall(r'name="placement" value="([0-9:]+)"', page)
 
 
-def test_the_organiser_runs_reviews_and_publishes_the_schedule(client, world, requests, mailoutbox):
+def test_the_organiser_runs_reviews_and_publishes_the_schedule(
+    client, world, requests, mailoutbox, django_capture_on_commit_callbacks
+):
     p, r = requests
     mailoutbox.clear()  # the requests' own notifications
     client.force_login(world.users["manager"])
@@ -516,9 +518,10 @@ def test_the_organiser_runs_reviews_and_publishes_the_schedule(client, world, re
     assert "data-placed>2 / 3<" in page and "Left out" in page
     placements = _placements(page)
     assert len(placements) == 2
-    response = client.post(
-        reverse("network-event-schedule-publish", args=[world.event.pk]), {"placement": placements}
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mails leave at the commit
+        response = client.post(
+            reverse("network-event-schedule-publish", args=[world.event.pk]), {"placement": placements}
+        )
     assert response.status_code == 302
     world.event.refresh_from_db()
     assert world.event.status == EventStatus.SCHEDULED

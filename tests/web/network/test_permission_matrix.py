@@ -49,6 +49,7 @@ ACTIONS = {
     "need.change": "need",
     "need.answer": "need",
     "answer.view": "answer",
+    "answer.withdraw": "answer",
     "event.create": "cluster",
     "event.view": "event",
     "event.manage": "event",
@@ -60,17 +61,17 @@ ACTIONS = {
 
 # fmt: off
 MATRIX = {
-    #                          net  ego  rec  ds.v ds.m n.cr n.v  n.ch n.an a.v  e.cr e.v  e.m  e.reg p.act r.ans outc
-    "admin":                   (Y,  Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,    Y,    Y,    Y),
-    "manager_of_cluster":      (Y,  Y,   Y,   Y,   N,   Y,   Y,   Y,   N,   Y,   Y,   Y,   Y,   N,    N,    N,    Y),
-    "manager_of_other":        (N,  N,   Y,   Y,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,    N,    N,    N),
-    "representative_of_poster": (N, Y,   Y,   N,   N,   Y,   Y,   Y,   N,   Y,   N,   Y,   N,   Y,    Y,    Y,    Y),
-    "representative_of_member": (N, N,   Y,   N,   N,   N,   Y,   N,   Y,   Y,   N,   Y,   N,   Y,    N,    N,    Y),
-    "representative_of_other": (N,  N,   Y,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,    N,    N,    N),
-    "programme_officer":       (N,  N,   N,   Y,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,    N,    N,    N),
-    "expert":                  (N,  N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,    N,    N,    N),
-    "analyst":                 (Y,  Y,   Y,   Y,   Y,   N,   N,   N,   N,   N,   N,   N,   N,   N,    N,    N,    N),
-    "anonymous":               (N,  N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,    N,    N,    N),
+    #                          net  ego  rec  ds.v ds.m n.cr n.v  n.ch n.an a.v  a.wd e.cr e.v  e.m  e.reg p.act r.ans outc
+    "admin":                   (Y,  Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,   Y,    Y,    Y,    Y),
+    "manager_of_cluster":      (Y,  Y,   Y,   Y,   N,   Y,   Y,   Y,   N,   Y,   N,   Y,   Y,   Y,   N,    N,    N,    Y),
+    "manager_of_other":        (N,  N,   Y,   Y,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,    N,    N,    N),
+    "representative_of_poster": (N, Y,   Y,   N,   N,   Y,   Y,   Y,   N,   Y,   N,   N,   Y,   N,   Y,    Y,    Y,    Y),
+    "representative_of_member": (N, N,   Y,   N,   N,   N,   Y,   N,   Y,   Y,   Y,   N,   Y,   N,   Y,    N,    N,    Y),
+    "representative_of_other": (N,  N,   Y,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,    N,    N,    N),
+    "programme_officer":       (N,  N,   N,   Y,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,    N,    N,    N),
+    "expert":                  (N,  N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,    N,    N,    N),
+    "analyst":                 (Y,  Y,   Y,   Y,   Y,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,    N,    N,    N),
+    "anonymous":               (N,  N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,   N,    N,    N,    N),
 }
 # fmt: on
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from clusterworks.web.core.permissions import NotAllowed
@@ -22,7 +23,8 @@ from clusterworks.web.programme.models import (
 )
 from clusterworks.web.programme.services import applications as services
 from clusterworks.web.programme.services.applications import Amounts
-from tests.factories import CallFactory, RegionFactory
+from clusterworks.web.programme.services.workflow import in_app_only, notify
+from tests.factories import CallFactory, RegionFactory, UserFactory
 from tests.web.programme.world_calls import VALID_BUDGET, build_world
 
 D = Decimal
@@ -540,3 +542,30 @@ def test_the_officers_selectors(world):
     mine = set(services.applications_of(world.users["other_manager"]).values_list("number", flat=True))
     assert mine == {second.number}
     assert set(services.applications_of(world.users["rep_partner"])) == set()
+
+
+# --- notifications ------------------------------------------------------------------------------------
+
+
+def test_notification_e_mails_leave_at_the_commit_and_never_for_a_rolled_back_change(
+    transactional_db, mailoutbox
+):
+    """A real transaction (``transactional_db``: no test-wide transaction around it), so that commit and
+    rollback run the ``on_commit`` callbacks as in production."""
+    user = UserFactory(username="ann", email="ann@example.org", preferred_language="en")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert notify(users=[user], text_en="Rolled back", text_ru="Отменено") == 1
+        assert Notification.objects.filter(user=user).count() == 1  # in the inbox, inside the transaction
+        raise RuntimeError("the change fails after notifying")
+    assert mailoutbox == [] and not Notification.objects.exists()  # neither e-mail nor inbox row
+    with transaction.atomic():
+        notify(users=[user], text_en="Committed", text_ru="Сохранено")
+        assert mailoutbox == []  # not before the commit
+    # the subject is "Clusterworks: " and the text (workflow.notify); the body the text and the url ("")
+    assert [(m.to, m.subject, m.body) for m in mailoutbox] == [
+        (["ann@example.org"], "Clusterworks: Committed", "Committed\n\n")
+    ]
+    assert list(Notification.objects.values_list("text", flat=True)) == ["Committed"]
+    with transaction.atomic(), in_app_only():
+        notify(users=[user], text_en="In the app", text_ru="В приложении")
+    assert len(mailoutbox) == 1  # in_app_only counts when notifying, though the commit comes after it

@@ -213,6 +213,9 @@ class NeedAnswer(AuditedModel):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True)
+    #: the agreements recorded in the register from this answer once accepted (linked, not found by
+    #: title: two needs may share a title, and a need may be renamed)
+    agreements = models.ManyToManyField("registry.Agreement", blank=True, related_name="board_answers")
 
     class Meta:
         verbose_name = _("answer")

@@ -209,6 +209,17 @@ def can_view_answer(user: Any, answer: NeedAnswer) -> Decision:
     return deny(_("answers are seen only by the two organisations"))
 
 
+@predicate("answer.withdraw")
+def can_withdraw_answer(user: Any, answer: NeedAnswer) -> Decision:
+    """Withdrawing is the answering organisation's own act: the poster's side sees the answer
+    (``answer.view``) but does not take it back for them."""
+    if not is_authenticated(user):
+        return deny(NOT_SIGNED_IN)
+    if _represents(user, answer.organisation_id):
+        return allow(_("this is your organisation's answer"))
+    return deny(_("only the answering organisation's representatives withdraw it"))
+
+
 # ---------------------------------------------------------------------------------- events
 
 

@@ -173,14 +173,6 @@ def followers(*, need: Need) -> QuerySet:
 
 
 def answer_agreements(answer: NeedAnswer) -> list[Agreement]:
-    """Agreements recorded from an answer: the need's title, of a board kind (letter of intent or
-    cooperation), between exactly the poster and the answering organisation."""
-    parties = {answer.need.organisation_id, answer.organisation_id}
-    candidates = (
-        Agreement.objects.filter(title=answer.need.title, kind__in=AGREEMENT_KINDS)
-        .filter(parties=answer.need.organisation_id)
-        .filter(parties=answer.organisation_id)
-        .prefetch_related("parties")
-        .order_by("signed_on", "pk")
-    )
-    return [a for a in candidates if {p.pk for p in a.parties.all()} == parties]
+    """The agreements recorded in the register from ``answer`` (``answer_record_agreement`` links them),
+    oldest first."""
+    return list(answer.agreements.order_by("signed_on", "pk"))

@@ -79,7 +79,7 @@ def need_detail(request, pk):
                 "answer": answer,
                 "can_decide": can_change and answer.status == AnswerStatus.PROPOSED,
                 "can_withdraw": answer.status in (AnswerStatus.PROPOSED, AnswerStatus.ACCEPTED)
-                and services.may_withdraw(request.user, answer),
+                and check(request.user, "answer.withdraw", answer),
                 # either side records it (``answer.view``: every answer listed here), each kind once
                 "can_record": accepted and len({a.kind for a in recorded}) < len(selectors.AGREEMENT_KINDS),
                 "agreements": recorded,
@@ -235,7 +235,7 @@ def answer_decide(request, pk):
 @require_POST
 def answer_withdraw(request, pk):
     answer = _answer(pk)
-    require(request.user, "answer.view", answer)
+    require(request.user, "answer.withdraw", answer)
     try:
         services.answer_withdraw(actor=request.user, answer=answer)
     except ValidationError as error:

@@ -1,11 +1,13 @@
 """The partner-search board: an organisation posts a need (an expression of interest), others follow it
 or answer it, the poster's side accepts or declines the answers, and an accepted answer becomes an
 agreement in the register -- a letter of intent or a cooperation agreement between the two
-organisations, signed today and titled after the need. That is how the board feeds the network.
+organisations, signed today, titled after the need and linked to the answer. That is how the board
+feeds the network.
 
 Every service checks the actor's permission (``network.permissions``), validates, and writes in one
-transaction; audited rows are recorded by the audit log. Notifications (in the app and by e-mail,
-``programme.services.workflow.notify``) go out in the same transaction, in each reader's language:
+transaction; audited rows are recorded by the audit log. Notifications
+(``programme.services.workflow.notify``) reach the inboxes in the same transaction and go out by e-mail
+once it commits, in each reader's language:
 
 * a new answer: to the poster's representatives and the need's author (naming the answering
   organisation), and to the followers (without naming it: answers are seen only by the two sides);
@@ -24,9 +26,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from clusterworks.web.core.permissions import Decision, NotAllowed, is_authenticated, require
+from clusterworks.web.core.permissions import is_authenticated, require
 from clusterworks.web.programme.services.workflow import notify
 from clusterworks.web.registry.models import (
     Agreement,
@@ -92,17 +93,6 @@ def record_agreement(
     agreement.save()
     agreement.parties.set(organisations)
     return agreement
-
-
-def may_withdraw(actor: Any, answer: NeedAnswer) -> Decision:
-    """Withdrawing is the answering organisation's own act (``answer.view`` lets the poster's side see
-    it too): its representatives, or a platform administrator. (No predicate of its own in
-    ``network.permissions`` yet.)"""
-    if is_authenticated(actor) and (
-        actor.is_platform_admin or answer.organisation_id in actor.represented_organisation_ids()
-    ):
-        return Decision(True, gettext_lazy("this is your organisation's answer"))
-    return Decision(False, gettext_lazy("only the answering organisation's representatives withdraw it"))
 
 
 def _need_url(need: Need) -> str:
@@ -309,10 +299,7 @@ def answer_decide(*, actor: Any, answer: NeedAnswer, accept: bool) -> NeedAnswer
 def answer_withdraw(*, actor: Any, answer: NeedAnswer) -> NeedAnswer:
     """The answering organisation takes back its proposed or accepted answer."""
     answer = _locked_answer(answer)
-    require(actor, "answer.view", answer)
-    decision = may_withdraw(actor, answer)
-    if not decision:
-        raise NotAllowed("answer.withdraw", decision)
+    require(actor, "answer.withdraw", answer)
     if answer.status not in (AnswerStatus.PROPOSED, AnswerStatus.ACCEPTED):
         raise ValidationError(
             _("This answer is “%(status)s” and cannot be withdrawn.")
@@ -337,7 +324,8 @@ def answer_withdraw(*, actor: Any, answer: NeedAnswer) -> NeedAnswer:
 def answer_record_agreement(*, actor: Any, answer: NeedAnswer, kind: str = AgreementKind.INTENT) -> Agreement:
     """Record an accepted answer in the register: an agreement of ``kind`` (letter of intent or
     cooperation agreement) between the poster and the answering organisation, signed today, titled
-    after the need. Either side may record it; the same kind is recorded once."""
+    after the need and linked to the answer. Either side may record it; the same kind is recorded once
+    per answer."""
     answer = _locked_answer(answer)
     require(actor, "answer.view", answer)
     if answer.status != AnswerStatus.ACCEPTED:
@@ -351,9 +339,11 @@ def answer_record_agreement(*, actor: Any, answer: NeedAnswer, kind: str = Agree
                 % {"kind": AgreementKind(kind).label}
             }
         )
-    return record_agreement(
+    agreement = record_agreement(
         organisations=(answer.need.organisation, answer.organisation),
         kind=kind,
         title=answer.need.title,
         signed_on=timezone.localdate(),
     )
+    answer.agreements.add(agreement)
+    return agreement

@@ -11,6 +11,7 @@ import smtplib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -191,21 +192,33 @@ def applicant_users(application: Application) -> list[Any]:
 
 def notify(*, users: Iterable[Any], text_en: str, text_ru: str, url: str = "") -> int:
     """Put a message in each user's inbox and e-mail it to those with an address, in their language.
-    Returns the number of users notified; a mail server's refusal is logged, not raised."""
+    Returns the number of users notified.
+
+    The inbox rows are written at once, atomic with the change they report; the e-mails leave only when
+    the transaction commits (``transaction.on_commit``), so a change rolled back mails nobody. Whether
+    to e-mail (:func:`in_app_only`) is decided now, not at the commit."""
+    by_email = _email.get()
     count = 0
     for user in users:
         language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
         text = text_ru if language.startswith("ru") else text_en
         Notification.objects.create(user=user, text=text, url=url)
         count += 1
-        if _email.get() and (user.email or "").strip():
+        if by_email and (user.email or "").strip():
             with translation.override(language):
                 subject = _("Clusterworks: %(text)s") % {"text": text[:120]}
-            try:
-                EmailMessage(subject, f"{text}\n\n{url}", to=[user.email]).send()
-            except (OSError, smtplib.SMTPException) as error:
-                logger.warning("could not e-mail user %s: %s", user.pk, error)
+            message = EmailMessage(subject, f"{text}\n\n{url}", to=[user.email])
+            transaction.on_commit(partial(_send, message, user_pk=user.pk))
     return count
+
+
+def _send(message: EmailMessage, *, user_pk: int) -> None:
+    """Send a notification e-mail; a mail server's refusal is logged, not raised: the change it
+    reports is committed already."""
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException) as error:
+        logger.warning("could not e-mail user %s: %s", user_pk, error)
 
 
 def notify_applicants(*, application: Application, transition: Transition) -> int:
