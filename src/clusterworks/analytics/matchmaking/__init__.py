@@ -7,8 +7,10 @@ meetings already fixed.
 relaxation and a slot-indexed mixed-integer programme, with a proven bound when a time limit stops
 it) or greedily (``method="greedy"``: the heaviest request first, each in its earliest free slot);
 :func:`check_schedule` lists every rule a schedule breaks; :func:`validate_problem` every problem
-in the input. The method, the proof that rooms need only be counted, and measured figures are in
-``docs/methods/matchmaking.md``. This module never imports Django.
+in the input. Each request left out has its reason, in English and as a code with params
+(:class:`Reason`, codes in :data:`REASON_CODES`). The method, the proof that rooms need only be
+counted, and measured figures are in ``docs/methods/matchmaking.md``. This module never imports
+Django.
 
 References
 ----------
@@ -38,9 +40,14 @@ of the heaviest weight first:
 09:20 T1 r1
 >>> schedule.unplaced
 {'r2': 'duplicate of request r1 (ann and bob meet at most once)'}
+>>> reason = schedule.unplaced_reasons["r2"]  # the same, for the web layer to word in Russian
+>>> reason.code, dict(reason.params)
+('duplicate', {'request': 'r1', 'first': 'ann', 'second': 'bob'})
 >>> schedule.objective, schedule.optimal, check_schedule(problem, schedule)
 (4.0, True, [])
 """
+
+from clusterworks.analytics.reasons import Reason
 
 from .check import check_schedule
 from .greedy import greedy_schedule
@@ -54,6 +61,7 @@ from .model import (
     problem_issues,
     validate_problem,
 )
+from .reasons import REASON_CODES
 from .solver import schedule_meetings
 from .synthetic import random_problem, slot_labels
 
@@ -63,6 +71,8 @@ __all__ = [
     "MeetingRequest",
     "Placement",
     "Problem",
+    "REASON_CODES",
+    "Reason",
     "Schedule",
     "check_schedule",
     "greedy_schedule",

@@ -15,6 +15,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from clusterworks.analytics.reasons import Reason
+
+from . import reasons as why
 from .model import Problem, validate_problem
 
 
@@ -60,7 +63,8 @@ class Instance:
         slots in which it can take place: both can attend, neither has a fixed meeting, a room is
         free.
     reasons : dict
-        Request index -> why it cannot be placed, for duplicates and requests no schedule can place.
+        Request index -> why it cannot be placed (:mod:`.reasons`), for duplicates and requests no
+        schedule can place.
     """
 
     problem: Problem
@@ -79,7 +83,7 @@ class Instance:
     b: list[int] = field(default_factory=list)
     weight: list[float] = field(default_factory=list)
     slots: list[int] = field(default_factory=list)
-    reasons: dict[int, str] = field(default_factory=dict)
+    reasons: dict[int, Reason] = field(default_factory=dict)
 
     @property
     def n_slots(self) -> int:
@@ -88,10 +92,6 @@ class Instance:
     @property
     def n_meetings(self) -> int:
         return len(self.request)
-
-
-def cap_reason(cap: int, person: str) -> str:
-    return f"participant cap of {cap} meeting{'' if cap == 1 else 's'} reached ({person})"
 
 
 def prepare(problem: Problem) -> Instance:
@@ -155,15 +155,13 @@ def prepare(problem: Problem) -> Instance:
         j = kept[pair]
         if j != i:
             first, second = sorted(pair)
-            inst.reasons[i] = (
-                f"duplicate of request {requests[j].id} ({first} and {second} meet at most once)"
-            )
+            inst.reasons[i] = why.duplicate(requests[j].id, first, second)
             continue
         if i in fixed_ids:
             continue
         a, b = index[r.requester], index[r.invitee]
         reason = _structural_reason(inst, a, b, r.requester, r.invitee, room_slots, opened)
-        if reason:
+        if reason is not None:
             inst.reasons[i] = reason
             continue
         inst.request.append(i)
@@ -177,30 +175,22 @@ def prepare(problem: Problem) -> Instance:
 
 def _structural_reason(
     inst: Instance, a: int, b: int, requester: str, invitee: str, room_slots: int, opened: int
-) -> str:
-    """Why no schedule at all can place a meeting of ``a`` and ``b``; empty when one might."""
+) -> Reason | None:
+    """Why no schedule at all can place a meeting of ``a`` and ``b``; None when one might."""
     for p, person in ((a, requester), (b, invitee)):
         if inst.cap[p] is not None and inst.cap[p] <= 0:
-            return cap_reason(inst.cap_total[p] or 0, person)
+            return why.cap_reached(inst.cap_total[p] or 0, person)
     for p, role, person in ((a, "requester", requester), (b, "invitee", invitee)):
         if not inst.available[p]:
-            return f"{role} {person} is unavailable in every slot"
+            return why.unavailable(role, person)
     shared = inst.available[a] & inst.available[b]
     if not shared:
-        return f"no slot in which both {requester} and {invitee} are available"
+        return why.no_common_slot(requester, invitee)
     if not shared & opened:
-        return f"no room is open in the {_slots(shared)} both {requester} and {invitee} can attend"
+        return why.no_open_room(requester, invitee, slot_count(shared))
     if not shared & room_slots & ~inst.fixed_busy[a] & ~inst.fixed_busy[b]:
-        return (
-            f"no free slot shared by both {requester} and {invitee}: of the {_slots(shared)} both can "
-            "attend, in each one of them has a fixed meeting or every room is taken by fixed meetings"
-        )
-    return ""
-
-
-def _slots(mask: int) -> str:
-    n = slot_count(mask)
-    return f"{n} slot{'' if n == 1 else 's'}"
+        return why.fixed_meetings_block(requester, invitee, slot_count(shared))
+    return None
 
 
 # ------------------------------------------------------------------------------- placing meetings

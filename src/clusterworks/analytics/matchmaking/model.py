@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from clusterworks.analytics.reasons import Reason
+
 #: Methods of :func:`~clusterworks.analytics.matchmaking.schedule_meetings`.
 METHODS = ("exact", "greedy")
 _LISTED = 5  # ids named in one issue before "..."
@@ -161,6 +163,10 @@ class Schedule:
         another request between the same two participants (they meet at most once), a participant
         unavailable in every slot, no slot both can attend, a participant's cap reached, or no slot in
         which both are free and a room is free.
+    unplaced_reasons : mapping
+        The same reasons with their codes and params (``{request id: Reason}``, each ``text`` the
+        reason in ``unplaced``; the codes: ``reasons.REASON_CODES``), for a reader in another
+        language; empty for a schedule made by hand.
     objective : float
         Total weight of the placed requests (fixed ones included).
     bound : float or None
@@ -185,6 +191,7 @@ class Schedule:
     method: str
     status: str = ""
     seconds: float = 0.0
+    unplaced_reasons: Mapping[str, Reason] = field(default_factory=_empty)
 
     @property
     def gap(self) -> float | None:

@@ -6,8 +6,11 @@ from __future__ import annotations
 import math
 import time
 
+from clusterworks.analytics.reasons import Reason
+
+from . import reasons as why
 from .check import check_schedule
-from .instance import Instance, State, cap_reason, slot_count
+from .instance import Instance, State, slot_count
 from .model import Placement, Schedule
 from .rooms import assign_rooms
 
@@ -15,33 +18,26 @@ from .rooms import assign_rooms
 BOUND_TOLERANCE = 1e-6
 
 
-def unplaced_reason(inst: Instance, state: State, m: int) -> str:
+def unplaced_reason(inst: Instance, state: State, m: int) -> Reason:
     """Why meeting ``m`` is not in the final schedule ``state``: a participant's cap is reached, or
     in every slot both can attend, one of them has another meeting or every room is taken."""
     a, b = inst.a[m], inst.b[m]
     names = inst.participants
     for p in (a, b):
         if inst.cap[p] is not None and state.count[p] >= inst.cap[p]:
-            return cap_reason(inst.cap_total[p] or 0, names[p])
+            return why.cap_reached(inst.cap_total[p] or 0, names[p])
     shared = inst.slots[m]
-    busy_a = slot_count(shared & state.busy[a])
-    busy_b = slot_count(shared & state.busy[b])
-    full = slot_count(shared & ~state.with_room)
     free = shared & ~state.busy[a] & ~state.busy[b] & state.with_room
-    n = slot_count(shared)
-    head = f"no free slot shared by both {names[a]} and {names[b]}: of the {n} slot{'' if n == 1 else 's'}"
-    head += " both can attend"
     if free:  # pragma: no cover - every method fills the schedule before it returns
-        return f"not placed, although a slot is free ({head})"
-    parts = []
-    if busy_a:
-        parts.append(f"{names[a]} has another meeting in {busy_a}")
-    if busy_b:
-        parts.append(f"{names[b]} has another meeting in {busy_b}")
-    if full:
-        parts.append(f"every room is taken in {full}")
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"{head}, {listed}"
+        return why.slot_left_free(names[a], names[b], slot_count(shared))
+    return why.no_free_slot(
+        names[a],
+        names[b],
+        slots=slot_count(shared),
+        first_busy=slot_count(shared & state.busy[a]),
+        second_busy=slot_count(shared & state.busy[b]),
+        rooms_full=slot_count(shared & ~state.with_room),
+    )
 
 
 def build_schedule(
@@ -72,7 +68,8 @@ def build_schedule(
         bound = max(bound, objective)  # a dual bound a rounding error below the objective
     schedule = Schedule(
         placements=placements,
-        unplaced=unplaced,
+        unplaced={key: reason.text for key, reason in unplaced.items()},
+        unplaced_reasons=unplaced,
         objective=objective,
         bound=bound,
         optimal=optimal,

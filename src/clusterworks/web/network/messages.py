@@ -1,4 +1,4 @@
-"""The recommender's reasons in the reader's language.
+"""The libraries' reasons in the reader's language: the recommender's and the event scheduler's.
 
 The recommender (``clusterworks.analytics.network.recommend``, no Django) explains each recommendation
 with reasons: a ``code``, its ``params`` and an English ``text`` (``recommend.reasons.TEMPLATES``). Here
@@ -6,6 +6,12 @@ each code has its sentence, translatable, with the same placeholders; :func:`rea
 naming organisations, competences, regions and organisation types as the pages name them (in the
 reader's language, from the identifiers among the params). A reason whose code is not known here, or
 whose params do not fit the sentence, is shown in the library's English.
+
+The event scheduler (``clusterworks.analytics.matchmaking``) says why a meeting request is left out of
+a schedule the same way (its codes: ``REASON_CODES``); :func:`schedule_reason_text` words it from
+:data:`SCHEDULE_WORDINGS`. Its params are participants as the scheduler names them (the organisations'
+names, ``selectors_events.scheduling_input``), request ids and counts, so they are used as they are;
+in English every sentence is the scheduler's own.
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext_lazy, ngettext_lazy
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
 
 #: code -> its sentence, translatable, with the placeholders of the library's params (a plural sentence
 #: takes its number from the param named last in the tuple)
@@ -114,3 +121,75 @@ def reason_text(reason: Any, names: Names | Mapping[str, str] | None = None) -> 
         return str(wording % _params(reason.code, dict(getattr(reason, "params", {}) or {}), names))
     except (KeyError, TypeError, ValueError):
         return english
+
+
+# ------------------------------------------------------------------------------- the event scheduler
+
+#: scheduler's code -> its sentence, translatable (a plural sentence takes its number from the param
+#: named last in the tuple); ``no_free_slot`` lists its clauses (:data:`BUSY_CLAUSES`) in ``clauses``
+SCHEDULE_WORDINGS: dict[str, Any] = {
+    # Translators: why a meeting request is left out of an event's schedule; %(...)s are organisations
+    "duplicate": gettext_lazy(
+        "duplicate of request %(request)s (%(first)s and %(second)s meet at most once)"
+    ),
+    "cap_reached": ngettext_lazy(
+        "participant cap of %(cap)s meeting reached (%(participant)s)",
+        "participant cap of %(cap)s meetings reached (%(participant)s)",
+        "cap",
+    ),
+    "requester_unavailable": gettext_lazy("requester %(participant)s is unavailable in every slot"),
+    "invitee_unavailable": gettext_lazy("invitee %(participant)s is unavailable in every slot"),
+    "no_common_slot": gettext_lazy("no slot in which both %(requester)s and %(invitee)s are available"),
+    "no_open_room": ngettext_lazy(
+        "no room is open in the %(slots)s slot both %(requester)s and %(invitee)s can attend",
+        "no room is open in the %(slots)s slots both %(requester)s and %(invitee)s can attend",
+        "slots",
+    ),
+    "fixed_meetings_block": ngettext_lazy(
+        "no free slot shared by both %(requester)s and %(invitee)s: of the %(slots)s slot both can attend, "
+        "in each one of them has a fixed meeting or every room is taken by fixed meetings",
+        "no free slot shared by both %(requester)s and %(invitee)s: of the %(slots)s slots both can attend, "
+        "in each one of them has a fixed meeting or every room is taken by fixed meetings",
+        "slots",
+    ),
+    "no_free_slot": ngettext_lazy(
+        "no free slot shared by both %(first)s and %(second)s: of the %(slots)s slot both can attend, "
+        "%(clauses)s",
+        "no free slot shared by both %(first)s and %(second)s: of the %(slots)s slots both can attend, "
+        "%(clauses)s",
+        "slots",
+    ),
+    "slot_left_free": ngettext_lazy(
+        "not placed, although a slot is free (no free slot shared by both %(first)s and %(second)s: of "
+        "the %(slots)s slot both can attend)",
+        "not placed, although a slot is free (no free slot shared by both %(first)s and %(second)s: of "
+        "the %(slots)s slots both can attend)",
+        "slots",
+    ),
+}
+
+#: the clauses of ``no_free_slot``, in the scheduler's order: (the count that shows it, its wording);
+#: a count of 0 leaves its clause out
+BUSY_CLAUSES: tuple[tuple[str, Any], ...] = (
+    # Translators: "... of the 3 slots both can attend, Alpha has another meeting in 2 and ..."
+    ("first_busy", gettext_lazy("%(first)s has another meeting in %(first_busy)s")),
+    ("second_busy", gettext_lazy("%(second)s has another meeting in %(second_busy)s")),
+    ("rooms_full", gettext_lazy("every room is taken in %(rooms_full)s")),
+)
+
+
+def schedule_reason_text(reason: Any) -> str:
+    """The scheduler's ``reason`` (a ``Reason``) in the reader's language; its English ``text`` when its
+    code is unknown here or its params do not fit."""
+    wording = SCHEDULE_WORDINGS.get(getattr(reason, "code", ""))
+    if wording is None:
+        return str(getattr(reason, "text", reason))
+    params = dict(reason.params)
+    try:
+        if reason.code == "no_free_slot":
+            clauses = [str(clause % params) for count, clause in BUSY_CLAUSES if params[count]]
+            # Translators: the last separator of a list ("A, B and C")
+            params["clauses"] = get_text_list(clauses, gettext("and"))
+        return str(wording % params)
+    except (KeyError, TypeError, ValueError):
+        return str(reason.text)

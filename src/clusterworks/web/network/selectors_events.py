@@ -9,7 +9,8 @@ tie). Its weight -- what the scheduler maximises in total -- is that priority (1
 plus 1 when both participants asked to meet each other (the reverse request exists and was not
 cancelled, whatever its answer). Participants are named by their organisation (short name, else name;
 a number is added if two coincide), slots by their local start time and rooms by their name, so the
-scheduler's English reasons for a request left out read plainly.
+scheduler's reasons for a request left out (worded in the reader's language by
+``messages.schedule_reason_text``) read plainly.
 """
 
 from __future__ import annotations

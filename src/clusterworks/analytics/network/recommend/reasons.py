@@ -1,5 +1,6 @@
 """Why a partner is recommended: :class:`Reason` (an English sentence with a machine-readable code and
-params) and :class:`Recommendation`.
+params; the shared :class:`clusterworks.analytics.reasons.Reason`, made from :data:`TEMPLATES`) and
+:class:`Recommendation`.
 
 Like the pathways library's messages, a reason carries the ``code`` naming its sentence and the
 ``params`` that fill it, so that the web layer can word it in Russian; :data:`TEMPLATES` holds the
@@ -21,9 +22,11 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from clusterworks.analytics import reasons
 
 __all__ = ["KIND_NOUNS", "TEMPLATES", "Reason", "Recommendation", "kind_noun", "kind_phrase"]
 
@@ -74,22 +77,14 @@ def article(noun: str) -> str:
     return "an" if word[:1] in "aeiou" and not word.startswith(("uni", "use", "eu")) else "a"
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(reasons.Reason):
     """One reason for a recommendation: ``code`` (a key of :data:`TEMPLATES`), ``params`` and the
     English ``text`` (the template filled with the params)."""
-
-    code: str
-    params: Mapping[str, Any]
-    text: str
 
     @classmethod
     def make(cls, code: str, **params: Any) -> Reason:
         """The reason of ``code`` with ``params``; raises ``KeyError`` for an unknown code."""
         return cls(code, dict(params), TEMPLATES[code].format(**params))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "params": dict(self.params), "text": self.text}
 
 
 @dataclass(frozen=True)
