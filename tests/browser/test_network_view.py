@@ -1,6 +1,7 @@
 """A cluster manager explores the cluster's network in a real browser: the interactive view draws every
 organisation of the network, unticking a sector hides its organisations, clicking an organisation opens
-its page, and the Russian page names the organisations and the sectors in Russian.
+its page, fingers move and pinch the drawing, and the Russian page names the organisations and the
+sectors in Russian.
 
 The network: 24 members of one cluster (8 universities, 8 research institutes, 8 SMEs) in 12 joint
 projects of three members each, and 4 outside partners (large companies), each in a project with one
@@ -11,6 +12,7 @@ member: 28 organisations in all. A screenshot of the page is saved in the data d
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 import pytest
@@ -119,6 +121,70 @@ def test_the_manager_explores_the_network(network, new_page):
     page.mouse.click(position["x"], position["y"])
     page.wait_for_url(re.compile(r"/organisations/m07/$"))
     assert page.locator("h1").inner_text() == "Member 07"
+
+
+def _touch(page, kind: str, finger: int, x: float, y: float) -> None:
+    """A touch pointer event ``kind`` of finger ``finger`` at window point (x, y) on the view's canvas."""
+    page.locator("section.network-view canvas").dispatch_event(
+        kind,
+        {"pointerId": finger, "pointerType": "touch", "isPrimary": finger == 1, "clientX": x, "clientY": y,
+         "bubbles": True, "cancelable": True},
+    )  # fmt: skip
+
+
+def _transform(page) -> dict:
+    """The first view's scale and offset (a world point p is drawn at p * scale + (tx, ty) in the
+    canvas) and the canvas's place in the window."""
+    return page.evaluate(
+        """() => {
+            const view = window.clusterworksNetwork.views[0], rect = view.canvas.getBoundingClientRect();
+            return {scale: view.scale, tx: view.tx, ty: view.ty, left: rect.left, top: rect.top,
+                    width: rect.width, height: rect.height};
+        }"""
+    )
+
+
+def test_fingers_move_and_pinch_the_drawing(network, new_page):
+    page = new_page(1280)
+    _sign_in(page, "/network/clusters/medtech/")
+    view = _view(page)
+    view.locator("canvas").scroll_into_view_if_needed()
+    page.wait_for_timeout(100)  # let a resize after the scroll settle
+    before = _transform(page)
+    mx, my = before["left"] + before["width"] / 2, before["top"] + before["height"] / 2
+
+    # two fingers 80 px apart around the canvas's middle spread to (-100, -30) and (+100, +30) from it
+    _touch(page, "pointerdown", 1, mx - 40, my)
+    _touch(page, "pointerdown", 2, mx + 40, my)
+    _touch(page, "pointermove", 1, mx - 100, my - 30)
+    _touch(page, "pointermove", 2, mx + 100, my + 30)
+    _touch(page, "pointerup", 1, mx - 100, my - 30)
+    _touch(page, "pointerup", 2, mx + 100, my + 30)
+    after = _transform(page)
+    # the drawing scales by the ratio of the fingers' distances, hypot(200, 60) / 80 (about 2.61) ...
+    assert after["scale"] == pytest.approx(before["scale"] * math.hypot(200, 60) / 80)
+    # ... around their midpoint, which stayed at the middle: the world point drawn there is the same
+    middle = (mx - before["left"], my - before["top"])
+    for axis, offset in ((0, "tx"), (1, "ty")):
+        world_before = (middle[axis] - before[offset]) / before["scale"]
+        world_after = (middle[axis] - after[offset]) / after["scale"]
+        assert world_after == pytest.approx(world_before, abs=1e-6)
+
+    # one finger drags the drawing by its way (30 right, 20 up) and leaves the scale, and the page, alone
+    _touch(page, "pointerdown", 3, mx, my)
+    _touch(page, "pointermove", 3, mx + 15, my - 10)
+    _touch(page, "pointermove", 3, mx + 30, my - 20)
+    _touch(page, "pointerup", 3, mx + 30, my - 20)
+    dragged = _transform(page)
+    assert dragged["scale"] == after["scale"]
+    assert (dragged["tx"], dragged["ty"]) == pytest.approx((after["tx"] + 30, after["ty"] - 20))
+    assert page.url.endswith("/network/clusters/medtech/")
+
+    # a tap on an organisation opens its page, as a click does
+    position = page.evaluate("window.clusterworksNetwork.position('m07')")
+    _touch(page, "pointerdown", 4, position["x"], position["y"])
+    _touch(page, "pointerup", 4, position["x"], position["y"])
+    page.wait_for_url(re.compile(r"/organisations/m07/$"))
 
 
 def test_the_russian_page_names_organisations_in_russian(network, new_page):

@@ -14,12 +14,16 @@ Expected values are worked out by hand from these rows, as said next to each.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
+from clusterworks.web.core import permissions
 from clusterworks.web.core.models import Task, TaskStatus
 from clusterworks.web.core.roles import Role
 from clusterworks.web.network import views_datasets
@@ -109,6 +113,8 @@ def _text(response) -> str:
 
 DATASET_URLS = [
     "/network/datasets/",
+    "/network/datasets.csv",
+    "/network/datasets.xlsx",
     "/network/datasets/small/",
     "/network/datasets/small/graph.json",
     "/network/datasets/small/nodes.csv",
@@ -353,6 +359,71 @@ def test_list_of_datasets(client, dataset, users):
     assert "/network/datasets/import/" in text  # the analyst may import
     client.force_login(users["officer"])
     assert "/network/datasets/import/" not in _text(client.get("/network/datasets/"))
+
+
+def _downloaded_list(client, fmt: str, **headers) -> list[list]:
+    """The rows of the datasets list downloaded as ``fmt``, the header first; XLSX cells as stored (a
+    row's empty cells at its end, which the workbook leaves out, as None)."""
+    response = client.get(f"/network/datasets.{fmt}", **headers)
+    assert response.status_code == 200
+    if fmt == "csv":
+        body = b"".join(response.streaming_content).decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(body)))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    return [row + [None] * (len(rows[0]) - len(row)) for row in rows]
+
+
+def test_the_list_of_datasets_downloads_as_csv_and_xlsx(client, dataset, users):
+    users["analyst"].first_name, users["analyst"].last_name = "Ada", "Analyst"
+    users["analyst"].save()
+    imported = dt.datetime(2024, 3, 1, 12, tzinfo=dt.UTC)
+    other = ParticipationDatasetFactory(key="other", title="Another dataset", imported_at=imported)
+    text = _text(client.get("/network/datasets/"))
+    assert '<a href="/network/datasets.csv" download>CSV</a>' in text
+    assert '<a href="/network/datasets.xlsx" download>XLSX</a>' in text
+    header = [
+        "Key", "Dataset", "File", "Participations", "Projects", "Organisations",
+        "First year", "Last year", "Imported", "Imported by",
+    ]  # fmt: skip
+    today = timezone.localdate(dataset.imported_at).isoformat()
+    # the small file: 6 rows, projects 1-3, organisations 111..555, years 2015-2017, imported now by the
+    # analyst; then the other dataset, imported earlier (newest first, as the page lists them)
+    small = ["small", "A small dataset", "small.csv", 6, 3, 5, 2015, 2017, today, "Ada Analyst"]
+    older = ["other", "Another dataset", "participations.csv", 0, 0, 0, None, None, "2024-03-01", None]
+    assert other.imported_at < dataset.imported_at
+    # CSV: every value is text, an empty cell for nothing
+    as_text = [["" if v is None else str(v) for v in row] for row in (small, older)]
+    assert _downloaded_list(client, "csv") == [header, *as_text]
+    # XLSX: the numbers stay numbers
+    assert _downloaded_list(client, "xlsx") == [header, small, older]
+
+
+def test_the_downloaded_list_is_headed_in_the_readers_language(client, dataset):
+    client.cookies["clusterworks_language"] = "ru"
+    rows = _downloaded_list(client, "csv")
+    # the Russian of "Key", "Dataset", "File" and "Participations" in the catalogue (locale/ru)
+    assert rows[0][:4] == ["Ключ", "Набор данных", "Файл", "Записи об участии"]
+    assert rows[1][0] == "small"
+
+
+def test_the_list_and_its_downloads_leave_out_datasets_the_user_may_not_see(
+    client, dataset, users, monkeypatch
+):
+    ParticipationDatasetFactory(key="hidden", title="A hidden dataset")
+    rule = permissions.PREDICATES["dataset.view"]
+
+    def hide_one(user, obj):
+        """The real rule, but a dataset keyed "hidden" is refused (no role hides one dataset yet)."""
+        if obj is not None and obj.key == "hidden":
+            return permissions.deny("hidden for the test")
+        return rule(user, obj)
+
+    monkeypatch.setitem(permissions.PREDICATES, "dataset.view", hide_one)
+    text = _text(client.get("/network/datasets/"))
+    assert "A small dataset" in text and "A hidden dataset" not in text
+    for fmt in ("csv", "xlsx"):
+        assert [row[0] for row in _downloaded_list(client, fmt)[1:]] == ["small"]
 
 
 def test_dataset_organisation_tables_download(client, dataset, no_recommender):

@@ -1,9 +1,10 @@
 """The network pages' tables as files: every table a page shows can be downloaded as CSV (UTF-8 with a
 byte-order mark, so that Excel reads it right) or XLSX.
 
-A table is a header of stable English column names (what analysts script against) and rows of plain
-values; numbers stay numbers in XLSX, text is written as text (never a formula), as the register's
-export does (``registry.io``).
+A table is a header and rows of plain values; numbers stay numbers in XLSX, text is written as text
+(never a formula), as the register's export does (``registry.io``). The analysis tables' headers are
+stable English column names (what analysts script against); a list of records as a page shows it (the
+datasets list) is headed in the reader's language, like the page.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clusterworks.analytics.network.brokerage import ROLES
 from clusterworks.analytics.network.communities import SECTORS
@@ -182,6 +185,39 @@ def suggestions_table(rows: Sequence[dict[str, Any]] | None) -> Table:
             for r in rows or []
         ],
     )
+
+
+def datasets_table(datasets: Iterable[Any]) -> Table:
+    """The participation datasets as their list page shows them, one row per dataset, headed in the
+    active language; the page's "years" and "imported" columns are split in two each."""
+    header = [
+        _("Key"),
+        _("Dataset"),
+        _("File"),
+        _("Participations"),
+        _("Projects"),
+        _("Organisations"),
+        _("First year"),
+        _("Last year"),
+        _("Imported"),
+        _("Imported by"),
+    ]
+    rows = [
+        [
+            d.key,
+            d.title,
+            d.file_name,
+            d.rows,
+            d.projects,
+            d.organisations,
+            d.first_year,
+            d.last_year,
+            timezone.localdate(d.imported_at).isoformat(),
+            (d.imported_by.get_full_name() or d.imported_by.get_username()) if d.imported_by else None,
+        ]
+        for d in datasets
+    ]
+    return header, rows
 
 
 #: the tables of an analysed network (a cluster's or a dataset's)

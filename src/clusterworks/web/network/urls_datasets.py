@@ -1,5 +1,6 @@
-"""Network URLs: participation datasets under /network/datasets/ (see urls.py). Every table has a
-``.csv`` and an ``.xlsx``; the interactive views read the ``.json``."""
+"""Network URLs: participation datasets under /network/datasets/ (see urls.py). The list
+(/network/datasets.csv) and every table have a ``.csv`` and an ``.xlsx``; the interactive views read
+the ``.json``."""
 
 from django.urls import path, re_path
 
@@ -7,6 +8,11 @@ from . import views_datasets as views
 
 urlpatterns = [
     path("datasets/", views.dataset_list, name="network-datasets"),
+    re_path(
+        r"^(?P<table>datasets)\.(?P<fmt>csv|xlsx)$",
+        views.dataset_list_download,
+        name="network-datasets-download",
+    ),
     path("datasets/import/", views.dataset_import_view, name="network-dataset-import"),
     path("datasets/<str:key>/", views.dataset_detail, name="network-dataset"),
     path("datasets/<str:key>/graph.json", views.dataset_json, name="network-dataset-json"),

@@ -145,18 +145,33 @@ def _results(request, dataset: ParticipationDataset, *, start: bool = True):
 # ------------------------------------------------------------------------------------------- pages
 
 
+def _visible_datasets(user: Any) -> list[ParticipationDataset]:
+    """The datasets ``user`` may see, newest first: the list page and its downloads show the same."""
+    require(user, "dataset.view")
+    datasets = ParticipationDataset.objects.select_related("imported_by")
+    return [d for d in datasets if check(user, "dataset.view", d)]
+
+
 @login_required
 @require_GET
 def dataset_list(request):
-    require(request.user, "dataset.view")
     return render(
         request,
         "network/datasets/list.html",
         {
-            "datasets": ParticipationDataset.objects.select_related("imported_by"),
+            "datasets": _visible_datasets(request.user),
             "can_manage": bool(check(request.user, "dataset.manage")),
+            "downloads": _download_links("network-datasets-download", [], ("datasets",), ""),
         },
     )
+
+
+@login_required
+@require_GET
+def dataset_list_download(request, table, fmt):
+    data = downloads.datasets_table(_visible_datasets(request.user))
+    name = downloads.file_name(table, fmt=fmt)
+    return downloads.table_response(data, fmt=fmt, name=name, sheet=_("Participation datasets"))
 
 
 @login_required

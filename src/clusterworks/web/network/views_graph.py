@@ -385,6 +385,7 @@ TABLE_LABELS = {
     "helix": gettext_lazy("Triple-helix mix"),
     "partners": gettext_lazy("Partners"),
     "recommendations": gettext_lazy("Recommended partners"),
+    "datasets": gettext_lazy("Participation datasets"),
 }
 
 

@@ -4,8 +4,9 @@
  * label, url, type, helix, community, clusters, member, x, y and the measures in "m"; edges as flat
  * [source, target, weight, first year] rows) and draws it. Controls inside the element are found by
  * their data-control attribute: helix checkboxes, type, cluster, year-from, year-to, size, colour,
- * search, zoom-in, zoom-out, reset. Without JavaScript the element stays hidden and the page's tables
- * carry the same information.
+ * search, zoom-in, zoom-out, reset. Dragging (a mouse or one finger) moves the drawing, the wheel and a
+ * two-finger pinch zoom it, the arrow and +/- keys do both. Without JavaScript the element stays hidden
+ * and the page's tables carry the same information.
  *
  * Speed: nodes are put once in a grid of square cells over the drawing's coordinates; hit-testing reads
  * the cells under the pointer, drawing reads the cells in the viewport. Edges are drawn in one path per
@@ -218,12 +219,52 @@
     if (zoomOut) zoomOut.addEventListener("click", function () { self.zoomAt(1 / 1.5); });
     if (reset) reset.addEventListener("click", function () { self.fit(); });
 
-    var drag = null;
+    // Gestures: the pointers down on the canvas by id. One (a mouse, a pen or a finger) drags the
+    // drawing, or clicks an organisation when it hardly moved; two fingers pinch: the drawing scales by
+    // the change of their distance around their midpoint, and follows the midpoint when it moves.
+    var pointers = {}, drag = null, pinch = null;
+    var startDrag = function (point, moved) {
+      drag = { x: point.x, y: point.y, tx: self.tx, ty: self.ty, moved: moved };
+    };
+    var startPinch = function () {
+      var ids = Object.keys(pointers), a = pointers[ids[0]], b = pointers[ids[1]];
+      var mid = self.local({ clientX: (a.x + b.x) / 2, clientY: (a.y + b.y) / 2 });
+      pinch = {
+        ids: ids.slice(0, 2),
+        distance: Math.max(Math.hypot(a.x - b.x, a.y - b.y), 1),
+        wx: (mid.x - self.tx) / self.scale,
+        wy: (mid.y - self.ty) / self.scale,
+        scale: self.scale
+      };
+    };
     canvas.addEventListener("pointerdown", function (event) {
-      drag = { x: event.clientX, y: event.clientY, tx: self.tx, ty: self.ty, moved: false };
-      canvas.setPointerCapture(event.pointerId);
+      pointers[event.pointerId] = { x: event.clientX, y: event.clientY };
+      try {
+        canvas.setPointerCapture(event.pointerId);
+      } catch (_error) {
+        // a pointer that is no longer down cannot be captured; the gesture goes on without it
+      }
+      var count = Object.keys(pointers).length;
+      if (count === 1) startDrag(pointers[event.pointerId], false);
+      else if (count === 2) {
+        drag = null;
+        startPinch();
+        self.hideTooltip();
+      }
     });
     canvas.addEventListener("pointermove", function (event) {
+      if (pointers[event.pointerId]) pointers[event.pointerId] = { x: event.clientX, y: event.clientY };
+      if (pinch) {
+        var a = pointers[pinch.ids[0]], b = pointers[pinch.ids[1]];
+        var mid = self.local({ clientX: (a.x + b.x) / 2, clientY: (a.y + b.y) / 2 });
+        var factor = Math.hypot(a.x - b.x, a.y - b.y) / pinch.distance;
+        self.touched = true;
+        self.scale = Math.max(0.05, Math.min(pinch.scale * factor, 400));
+        self.tx = mid.x - pinch.wx * self.scale;
+        self.ty = mid.y - pinch.wy * self.scale;
+        self.draw();
+        return;
+      }
       if (drag) {
         var dx = event.clientX - drag.x, dy = event.clientY - drag.y;
         if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
@@ -239,14 +280,22 @@
       var point = self.local(event);
       self.setHover(self.hit(point.x, point.y), point);
     });
-    canvas.addEventListener("pointerup", function (event) {
-      var wasClick = drag && !drag.moved;
+    var lifted = function (event) {
+      if (!pointers[event.pointerId]) return;
+      var wasClick = event.type === "pointerup" && drag !== null && !drag.moved;
+      delete pointers[event.pointerId];
+      var left = Object.keys(pointers);
+      pinch = null;
       drag = null;
+      if (left.length >= 2) startPinch();
+      else if (left.length === 1) startDrag(pointers[left[0]], true); // the finger left keeps dragging
       if (!wasClick) return;
       var point = self.local(event);
       var node = self.hit(point.x, point.y);
       if (node >= 0 && self.data.nodes[node].url) window.location.assign(self.data.nodes[node].url);
-    });
+    };
+    canvas.addEventListener("pointerup", lifted);
+    canvas.addEventListener("pointercancel", lifted);
     canvas.addEventListener("pointerleave", function () { if (!drag) self.setHover(-1); });
     canvas.addEventListener("wheel", function (event) {
       event.preventDefault();
