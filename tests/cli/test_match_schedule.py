@@ -277,5 +277,6 @@ def test_a_synthetic_event_round_trips_through_the_files(tmp_path):
     # the files describe the same problem: the written schedule is valid for it, and as good as
     # the library's own run on the problem object
     assert check_schedule(problem, again) == []
-    assert report["objective"] == schedule_meetings(problem).objective
-    assert all(reason_kind(reason) != "other" for reason in unplaced.values())
+    library = schedule_meetings(problem)
+    assert report["objective"] == library.objective
+    assert all(reason_kind(reason) != "other" for reason in library.unplaced_reasons.values())

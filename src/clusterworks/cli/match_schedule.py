@@ -17,28 +17,29 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-#: Kinds of reasons in the report, by how a reason begins.
-_REASON_KINDS = (
-    ("duplicate of request", "duplicate of another request of the same pair"),
-    ("participant cap", "a participant's cap reached"),
-    ("requester ", "requester unavailable in every slot"),
-    ("invitee ", "invitee unavailable in every slot"),
-    ("no slot in which", "no slot both can attend"),
-    ("no room is open", "no room open when both can attend"),
-    ("no free slot", "no free slot shared by both"),
-)
+if TYPE_CHECKING:
+    from clusterworks.analytics.reasons import Reason
+
+#: Kinds of reasons in the report, by the scheduler's reason codes (``matchmaking.REASON_CODES``).
+_REASON_KINDS = {
+    "duplicate": "duplicate of another request of the same pair",
+    "cap_reached": "a participant's cap reached",
+    "requester_unavailable": "requester unavailable in every slot",
+    "invitee_unavailable": "invitee unavailable in every slot",
+    "no_common_slot": "no slot both can attend",
+    "no_open_room": "no room open when both can attend",
+    "fixed_meetings_block": "no free slot shared by both",
+    "no_free_slot": "no free slot shared by both",
+}
 
 
-def reason_kind(reason: str) -> str:
+def reason_kind(reason: Reason) -> str:
     """The kind of an unplaced request's reason, for the report's summary."""
-    for start, kind in _REASON_KINDS:
-        if reason.startswith(start):
-            return kind
-    return "other"
+    return _REASON_KINDS.get(reason.code, "other")
 
 
 @contextlib.contextmanager
@@ -176,7 +177,7 @@ def schedule(
 
     fixed = len(problem.fixed)
     placed = len(result.placements)
-    kinds = Counter(reason_kind(reason) for reason in result.unplaced.values())
+    kinds = Counter(reason_kind(reason) for reason in result.unplaced_reasons.values())
     total_weight = sum(r.weight for r in problem.requests)
     seconds = time.perf_counter() - started
     if as_json:
