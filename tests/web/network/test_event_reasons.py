@@ -74,6 +74,21 @@ def test_in_russian_a_reason_keeps_its_names_and_numbers(reason):
     assert text
     for value in _shown_params(reason):
         assert value in text, (value, text)
+    assert "slot" not in text and "room" not in text  # translated (the catalogue's "слот", "стол")
+
+
+def test_russian_plural_forms_follow_the_count():
+    # Russian genitive after "из": 1 слота, 3 слотов, 21 слота (one/few/many forms of the catalogue)
+    with translation.override("ru"):
+        one, few, many = (
+            schedule_reason_text(
+                why.no_free_slot("A", "B", slots=n, first_busy=n, second_busy=0, rooms_full=0)
+            )
+            for n in (1, 3, 21)
+        )
+    assert "из 1 слота, доступного обоим" in one
+    assert "из 3 слотов, доступных обоим" in few
+    assert "из 21 слота, доступного обоим" in many
 
 
 def test_the_clauses_of_a_busy_slot_are_listed_with_and():
