@@ -10,7 +10,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from clusterworks.analytics.network.analysis import STEPS, analyse
+from clusterworks.analytics.network import analysis as analysis_module
+from clusterworks.analytics.network.analysis import AUTO_SAMPLE, EXACT_UP_TO, STEPS, analyse
 from clusterworks.analytics.network.brokerage import ROLES
 from clusterworks.analytics.network.communities import leiden, sectors_of, triple_helix_mix
 from clusterworks.analytics.network.graph import graph_from_ties, project_graph
@@ -88,7 +89,27 @@ def test_web_rule_sampled_betweenness_and_top_closeness(synthetic):
 
 
 def test_auto_is_exact_on_a_small_graph(path):
-    assert analyse(path).sample is None  # 5 organisations <= AUTO_EXACT_UP_TO
+    assert analyse(path).sample is None  # 5 organisations <= EXACT_UP_TO
+
+
+def test_auto_samples_just_above_the_one_threshold(synthetic, monkeypatch):
+    n = synthetic.n_nodes
+    monkeypatch.setattr(analysis_module, "AUTO_SAMPLE", 20)
+    monkeypatch.setattr(analysis_module, "EXACT_UP_TO", n)
+    assert analyse(synthetic, measures=["betweenness"]).sample is None  # n organisations: exact
+    monkeypatch.setattr(analysis_module, "EXACT_UP_TO", n - 1)
+    above = analyse(synthetic, measures=["betweenness"], seed=3)
+    assert above.sample == 20
+    # the estimate is the one an explicit sample of 20 gives (the same seeded sources)
+    assert above.measures["betweenness"].tobytes() == betweenness(synthetic, sample=20, seed=3).tobytes()
+
+
+def test_cli_help_states_the_library_threshold():
+    from clusterworks.cli.network import measures
+
+    (option,) = [p for p in measures.params if p.name == "sample"]
+    # the CLI imports the library lazily, so its help repeats the numbers: they must be the constants'
+    assert f"exact up to {EXACT_UP_TO:,} organisations and samples {AUTO_SAMPLE} above" in option.help
 
 
 def test_helices_and_sectors_are_passed_on(synthetic):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import doctest
 import itertools
+import random
 
 import networkx as nx
 import numpy as np
@@ -25,6 +26,7 @@ from clusterworks.analytics.network.measures import (
     structural_holes,
     triangles,
 )
+from clusterworks.analytics.network.synthetic import synthetic_participations
 
 from ._network_data import as_array, portugal, to_networkx
 
@@ -178,6 +180,33 @@ def test_eigenvector_matches_networkx_on_the_largest_component(pt):
     assert np.abs(whole[~in_lcc]).max() < 1e-8
 
 
+def test_eigenvector_and_pagerank_are_bit_identical_whatever_the_global_random_state(pt):
+    g, _ = pt
+    lcc = g.largest_component()
+    # igraph's ARPACK draws eigenvector's start vector from its generator, by default the global
+    # ``random`` module: a bare call consumes it (this is why the measures seed it themselves)
+    random.seed(1)
+    before = random.getstate()
+    lcc.to_igraph().eigenvector_centrality(weights="weight")
+    assert random.getstate() != before
+    runs = []
+    for global_seed in (1, 2, 3):
+        random.seed(global_seed)
+        state = random.getstate()
+        runs.append((eigenvector(lcc), eigenvector(lcc, weighted=False), pagerank(lcc)))
+        assert random.getstate() == state  # the global state is left alone
+    for later in runs[1:]:
+        for first, again in zip(runs[0], later, strict=True):
+            assert first.tobytes() == again.tobytes()
+    # the seed is the only input: another one starts ARPACK elsewhere, the same vector to ARPACK's tolerance
+    assert np.abs(eigenvector(lcc, seed=7) - runs[0][0]).max() < 1e-8
+    # after the block igraph draws from the global module again (its default)
+    random.seed(5)
+    first = lcc.to_igraph().eigenvector_centrality(weights="weight")
+    random.seed(5)
+    assert lcc.to_igraph().eigenvector_centrality(weights="weight") == first
+
+
 def test_structural_holes_match_networkx(pt):
     g, G = pt
     n = g.n_nodes
@@ -194,6 +223,18 @@ def test_structural_holes_match_networkx(pt):
     assert np.nanmax(np.abs(structural_holes(g, weighted=False).effective_size - unweighted)) < 1e-12
     # igraph's own constraint (C) agrees too
     assert np.nanmax(np.abs(constraint - np.array(g.to_igraph().constraint(weights="weight")))) < 1e-12
+
+
+def test_structural_holes_on_fractional_weights_and_many_triangles():
+    # Newman-weighted synthetic projects: cliques of every project, weights sum_p 1/(size_p - 1)
+    g = project_graph(synthetic_participations(12, seed=4), weighting="newman")  # networkx is slow here
+    G = to_networkx(g)
+    n = g.n_nodes
+    assert sum(nx.triangles(G).values()) // 3 == 550  # (networkx's count) the triangle sums matter
+    constraint, effective = structural_holes(g)
+    assert np.nanmax(np.abs(constraint - as_array(nx.constraint(G, weight="weight"), n))) < 1e-12
+    eff = as_array(nx.effective_size(G, nodes=list(G), weight="weight"), n)
+    assert np.nanmax(np.abs(effective - eff)) < 1e-12
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 from collections import Counter
 from pathlib import Path
@@ -79,6 +80,70 @@ def test_modal_kind_and_country_per_organisation():
     )
     # 'a' is HES twice and REC once; DE twice and AT once
     assert part.organisation_kind == ("HES",) and part.organisation_country == ("DE",)
+
+
+def test_modal_ties_empties_and_organisations_without_a_value():
+    part = Participations.from_rows(
+        [
+            ("p1", "a", 2015, "", "REC", "FR"),
+            ("p2", "a", 2016, "", "HES", "BE"),  # a: REC 1, HES 1 -> HES (alphabetical); BE 1, FR 1 -> BE
+            ("p1", "b", 2015, "", "", ""),
+            ("p2", "b", 2016, "", "", ""),
+            ("p3", "b", 2017, "", "PRC", ""),  # b: two empty kinds do not outvote PRC; no country -> ""
+            ("p1", "c", 2015, "", "", "IT"),  # c: no kind -> ""
+            ("p2", "d", 2016, "", "PUB", "NA"),
+            ("p3", "d", 2017, "", "OTH", "NA"),
+            ("p4", "d", 2018, "", "PUB", "AT"),  # d: PUB 2 beats OTH 1 though OTH sorts first; NA 2
+            ("p4", "e", 2018, "", "OTH", "AT"),
+        ]
+    )
+    assert part.organisation_ids == ("a", "b", "c", "d", "e")
+    assert part.organisation_kind == ("HES", "PRC", "", "PUB", "OTH")
+    assert part.organisation_country == ("BE", "", "IT", "NA", "AT")
+    # rows selected away keep the organisation table: e has no row before 2018, so no value; d keeps
+    # PUB 1, OTH 1 -> OTH (tie, alphabetical)
+    early = part.before(2018)
+    assert early.organisation_kind == ("HES", "PRC", "", "OTH", "")
+    assert early.organisation_country == ("BE", "", "IT", "NA", "")
+    # no value at all in a column, or no column
+    blank = Participations.from_rows([("p1", "a", 2015, "", "", ""), ("p1", "b", 2015)])
+    assert blank.organisation_kind == ("", "") and blank.organisation_country == ("", "")
+
+
+def test_modal_on_h2020_is_a_pandas_value_counts(h2020):
+    """The independent implementation: pandas counts (organisation, value) rows, sorts each
+    organisation's counts (most first, then the value alphabetically) and keeps the first. H2020 gives
+    every organisation one kind and one country, so the rows are also scrambled (seeded): a third of
+    them get another kind or country, or none, which makes organisations with several values and ties."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    scrambled = {}
+    for name in ("kind", "country"):
+        values = np.array(getattr(h2020, name), dtype=object)
+        choices = np.array(["", *sorted(set(values))[:6]], dtype=object)
+        hit = rng.random(values.size) < 1 / 3
+        values[hit] = choices[rng.integers(0, choices.size, hit.sum())]
+        scrambled[name] = tuple(values.tolist())
+    mixed = dataclasses.replace(h2020, **scrambled)
+    ties = 0
+    for part, name, modal in (
+        (h2020, "kind", h2020.organisation_kind),
+        (h2020, "country", h2020.organisation_country),
+        (mixed, "kind", mixed.organisation_kind),
+        (mixed, "country", mixed.organisation_country),
+    ):
+        rows = pd.DataFrame({"organisation": part.organisation, "value": list(getattr(part, name))})
+        rows = rows[rows["value"] != ""]
+        counts = rows.groupby(["organisation", "value"]).size().reset_index(name="rows")
+        ranked = counts.sort_values(["organisation", "rows", "value"], ascending=[True, False, True])
+        best = ranked.drop_duplicates("organisation").set_index("organisation")["value"]
+        expected = best.reindex(range(part.n_organisations), fill_value="").tolist()
+        assert list(modal) == expected
+        at_top = counts["rows"] == counts.groupby("organisation")["rows"].transform("max")
+        ties += int((at_top.groupby(counts["organisation"]).sum() > 1).sum())  # organisations with a tie
+    # the scrambled rows do hold ties and organisations with no value left (else nothing is tested)
+    assert ties > 0
+    assert "" in mixed.organisation_kind and "" in mixed.organisation_country
 
 
 def test_gzip_semicolon_and_bom_are_read(tmp_path):

@@ -99,7 +99,7 @@ def _shape(function: Any) -> Any:
     default="auto",
     show_default=True,
     help="Estimate betweenness, closeness and harmonic centrality from this many sampled sources; 'exact' "
-    "for all; 'auto' is exact up to 1,500 organisations and samples 400 above.",
+    "for all; 'auto' is exact up to 2,000 organisations and samples 400 above.",
 )
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="Seed of sampling and community detection."

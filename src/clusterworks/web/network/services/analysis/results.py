@@ -20,10 +20,11 @@ from clusterworks.analytics.network.evolution import Cohesion
 from clusterworks.analytics.network.graph import CollaborationGraph
 from clusterworks.web.registry.models import OrganisationType
 
-#: organisations above which measures are estimated (see the package text)
-LARGE = 2_000
+#: organisations above which measures are estimated (see the package text): the library's one rule
+LARGE = library.EXACT_UP_TO
 BETWEENNESS_SAMPLE = 500
 CLOSENESS_TOP = 200
+#: organisations the network view draws at most (what fits a picture, not what can be measured)
 VIEW_LIMIT = 2_000
 EDGE_LIMIT = 20_000
 #: ties among the viewed organisations above which the layout uses the drawn ties only
