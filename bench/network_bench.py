@@ -549,6 +549,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--datasets", default="h2020,synthetic")
     parser.add_argument("--measures", default=",".join(m[0] for m in MEASURES))
+    parser.add_argument(
+        "--tag",
+        default="",
+        help="write bench/results/network-TAG.{json,md} (e.g. a run of some --measures only) instead of "
+        "the full run's network.{json,md}",
+    )
     parser.add_argument("--render", type=Path, help="only rewrite the Markdown of an existing JSON result")
     parser.add_argument(
         "--worker", nargs=5, metavar=("TOOL", "MEASURE", "DATA", "PARAMS", "OUT"), help=argparse.SUPPRESS
@@ -663,7 +669,7 @@ def main() -> None:
                 "measures": rows,
             }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    suffix = "-quick" if quick else ""
+    suffix = f"-{args.tag}" if args.tag else "-quick" if quick else ""
     (RESULTS / f"network{suffix}.json").write_text(json.dumps(report, indent=2, default=float) + "\n")
     md = markdown(report)
     (RESULTS / f"network{suffix}.md").write_text(md)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from clusterworks.analytics.network import measures as measures_module
-from clusterworks.analytics.network.graph import GraphError, graph_from_ties, project_graph
+from clusterworks.analytics.network.graph import GraphError, graph_from_ties, project_graph, seeded_igraph
 from clusterworks.analytics.network.measures import (
     betweenness,
     centralities,
@@ -167,6 +167,31 @@ def test_pagerank_matches_networkx(pt):
     assert np.abs(pagerank(g) - as_array(pr, g.n_nodes)).max() < 1e-10
 
 
+def test_pagerank_of_a_tie_and_an_isolated_organisation_by_hand():
+    # a-b tied, c isolated, d = 0.85. By symmetry x_a = x_b = p; c receives only the common share
+    # s = 0.15/3 + 0.85 x_c/3 (teleport + the isolated node's rank spread evenly), so x_c = s and
+    # p = 0.85 p + s. With 2p + x_c = 1: s = 1 / (2/0.15 + 1) = 3/43, p = 20/43.
+    g = graph_from_ties(["a", "b", "c"], [("a", "b")], [3.0])
+    assert np.allclose(pagerank(g), [20 / 43, 20 / 43, 3 / 43], rtol=0, atol=1e-14)
+    # without damping every organisation gets the teleported share only
+    assert np.allclose(pagerank(g, damping=0.0), [1 / 3] * 3, rtol=0, atol=1e-15)
+    with pytest.raises(GraphError, match=r"damping must be in \[0, 1\)"):
+        pagerank(g, damping=1.0)
+
+
+def test_eigenvector_of_a_star_by_hand():
+    # star with centre 0 and 3 leaves: leading eigenvalue sqrt(3), vector (sqrt(3), 1, 1, 1) / sqrt(6)
+    g = graph_from_ties(range(4), [(0, 1), (0, 2), (0, 3)])
+    expected = np.array([np.sqrt(3), 1, 1, 1]) / np.sqrt(6)
+    assert np.allclose(eigenvector(g), expected, rtol=0, atol=1e-14)
+    # the same through the sparse solver (above the dense size): a star of 400 leaves, vector
+    # (sqrt(400), 1, ..., 1) / sqrt(800)
+    big = graph_from_ties(range(401), [(0, k) for k in range(1, 401)])
+    v = eigenvector(big)
+    assert v[0] == pytest.approx(np.sqrt(400 / 800), abs=1e-12)
+    assert np.abs(v[1:] - 1 / np.sqrt(800)).max() < 1e-12
+
+
 def test_eigenvector_matches_networkx_on_the_largest_component(pt):
     g, _ = pt
     lcc = g.largest_component()
@@ -184,7 +209,7 @@ def test_eigenvector_and_pagerank_are_bit_identical_whatever_the_global_random_s
     g, _ = pt
     lcc = g.largest_component()
     # igraph's ARPACK draws eigenvector's start vector from its generator, by default the global
-    # ``random`` module: a bare call consumes it (this is why the measures seed it themselves)
+    # ``random`` module: a bare call consumes it (this is why ours starts from the strengths instead)
     random.seed(1)
     before = random.getstate()
     lcc.to_igraph().eigenvector_centrality(weights="weight")
@@ -193,18 +218,35 @@ def test_eigenvector_and_pagerank_are_bit_identical_whatever_the_global_random_s
     for global_seed in (1, 2, 3):
         random.seed(global_seed)
         state = random.getstate()
-        runs.append((eigenvector(lcc), eigenvector(lcc, weighted=False), pagerank(lcc)))
-        assert random.getstate() == state  # the global state is left alone
+        runs.append((eigenvector(lcc), eigenvector(lcc, weighted=False), pagerank(lcc), pagerank(g)))
+        assert random.getstate() == state  # nothing drawn from the global generator
     for later in runs[1:]:
         for first, again in zip(runs[0], later, strict=True):
             assert first.tobytes() == again.tobytes()
-    # the seed is the only input: another one starts ARPACK elsewhere, the same vector to ARPACK's tolerance
-    assert np.abs(eigenvector(lcc, seed=7) - runs[0][0]).max() < 1e-8
+
+
+def test_seeded_igraph_draws_from_its_own_generator_and_leaves_the_global_one(pt):
+    g, _ = pt
+    ig_graph = g.to_igraph()
+
+    def leiden():
+        return ig_graph.community_leiden(objective_function="modularity", weights="weight").membership
+
+    random.seed(11)
+    state = random.getstate()
+    with seeded_igraph(4):
+        first = leiden()
+    assert random.getstate() == state
+    with seeded_igraph(4):
+        assert leiden() == first
+    # the same stream as the global module seeded alike (random.Random(4) and random.seed(4))
+    random.seed(4)
+    assert leiden() == first
     # after the block igraph draws from the global module again (its default)
     random.seed(5)
-    first = lcc.to_igraph().eigenvector_centrality(weights="weight")
+    again = leiden()
     random.seed(5)
-    assert lcc.to_igraph().eigenvector_centrality(weights="weight") == first
+    assert leiden() == again
 
 
 def test_structural_holes_match_networkx(pt):

@@ -31,7 +31,7 @@ def _columns(ctx: click.Context, param: click.Parameter, value: str) -> dict[str
     try:
         return parse_columns(value)
     except ValueError as error:
-        raise click.BadParameter(str(error).removeprefix("--columns: "), ctx=ctx, param=param) from None
+        raise click.BadParameter(str(error), ctx=ctx, param=param) from None
 
 
 def participation_options(function: Callable[..., Any]) -> Callable[..., Any]:

@@ -23,13 +23,12 @@ References
 
 from __future__ import annotations
 
-import random
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .graph import CollaborationGraph, GraphError
+from .graph import CollaborationGraph, GraphError, seeded_igraph
 
 __all__ = [
     "DEFAULT_HELICES",
@@ -160,8 +159,9 @@ def leiden(
     H2020 network igraph's took 2.0 s for two iterations where leidenalg's took 34 s (see
     ``docs/methods/network.md``). ``n_iterations``: passes of the algorithm (2, both libraries' default;
     -1 iterates until the partition no longer changes, about 8 times longer on H2020 for no better
-    modularity). ``seed`` makes the run reproducible (igraph draws from Python's ``random``, whose
-    state is saved and restored around the call). Isolated nodes are communities of their own.
+    modularity). ``seed`` makes the run reproducible (igraph draws from ``random.Random(seed)``,
+    :func:`~.graph.seeded_igraph`; the global ``random`` state is left alone). Isolated nodes are
+    communities of their own.
     """
     if backend not in ("igraph", "leidenalg"):
         raise GraphError(f"backend must be 'igraph' or 'leidenalg'; got {backend!r}")
@@ -186,17 +186,13 @@ def leiden(
         )
         raw = np.asarray(part.membership, dtype=np.int64)
     else:
-        state = random.getstate()
-        random.seed(int(seed))
-        try:
+        with seeded_igraph(int(seed)):
             clusters = g.to_igraph().community_leiden(
                 objective_function="modularity",
                 weights=weights,
                 resolution=float(resolution),
                 n_iterations=n_iterations,
             )
-        finally:
-            random.setstate(state)
         raw = np.asarray(clusters.membership, dtype=np.int64)
     member = _relabel_by_size(raw)
     return Communities(

@@ -38,7 +38,10 @@ two-partner one adds 1/(2-1) = 1: a-b = 0.5 + 1 = 1.5.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+import random
+import threading
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -61,12 +64,36 @@ __all__ = [
     "combine",
     "graph_from_ties",
     "project_graph",
+    "seeded_igraph",
 ]
 
 #: The projection weightings :func:`project_graph` accepts.
 WEIGHTINGS = ("count", "newman")
 #: ``first_year`` of a tie whose start is not known (ties from :func:`graph_from_ties` without years).
 UNKNOWN_YEAR = -1
+
+
+_IGRAPH_RANDOM_LOCK = threading.Lock()
+
+
+@contextmanager
+def seeded_igraph(seed: int = 0) -> Iterator[None]:
+    """Let igraph draw its random numbers from ``random.Random(seed)`` inside the block.
+
+    igraph's generator is by default Python's global ``random`` module, from which its randomised
+    algorithms draw (Leiden's node order, the layout's moves): without a seed two runs differ and
+    depend on whatever else used ``random``. The global state is left untouched. python-igraph cannot
+    report the generator in use, so the block ends by restoring its default, the ``random`` module;
+    the generator is process-wide, so the block holds a lock (one seeded igraph call at a time).
+    """
+    import igraph
+
+    with _IGRAPH_RANDOM_LOCK:
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            igraph.set_random_number_generator(random)
 
 
 class GraphError(ValueError):

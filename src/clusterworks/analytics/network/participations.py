@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..columns import parse_column_mapping
 from ..issues import FileIssue, InvalidInput, IssueCollector, shorten
 
 __all__ = [
@@ -186,26 +187,13 @@ def identifier_scheme(code: str) -> str:
 
 
 def parse_columns(spec: str | Mapping[str, str]) -> dict[str, str]:
-    """``"project=rcn,organisation=pic,year=start_year"`` -> ``{"project": "rcn", ...}``.
+    """``"project=rcn,organisation=pic,year=start_year"`` -> ``{"project": "rcn", ...}`` (the one
+    ``field=column`` parser, :func:`~clusterworks.analytics.columns.parse_column_mapping`).
 
-    Raises :class:`ValueError` naming an unknown field, a malformed pair, or a missing required field.
+    Raises :class:`~clusterworks.analytics.columns.ColumnMappingError` (a :class:`ValueError`) naming
+    an unknown field, a malformed pair, a field given twice, or a missing required field.
     """
-    if isinstance(spec, Mapping):
-        pairs = dict(spec)
-    else:
-        pairs = {}
-        for part in filter(None, (p.strip() for p in spec.split(","))):
-            name, sep, column = part.partition("=")
-            if not sep or not name.strip() or not column.strip():
-                raise ValueError(f"--columns: '{part}' is not field=column (e.g. project=rcn)")
-            pairs[name.strip()] = column.strip()
-    unknown = sorted(set(pairs) - set(FIELDS))
-    if unknown:
-        raise ValueError(f"--columns: unknown field '{unknown[0]}'; fields are {', '.join(FIELDS)}")
-    missing = [f for f in REQUIRED if f not in pairs]
-    if missing:
-        raise ValueError(f"--columns: '{missing[0]}' is required (required: {', '.join(REQUIRED)})")
-    return pairs
+    return parse_column_mapping(spec, required=REQUIRED, optional=FIELDS[len(REQUIRED) :])
 
 
 def _text(path: Path, data: bytes, encoding: str, issues: IssueCollector) -> str | None:

@@ -6,8 +6,6 @@ reads (:func:`graph_payload`).
 
 from __future__ import annotations
 
-import random
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,9 +13,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .results import EDGE_LIMIT, LAYOUT_TIES, MEASURES, SEED, VIEW_LIMIT, Analysis, Node
+from clusterworks.analytics.network.graph import seeded_igraph
 
-_LAYOUT_LOCK = threading.Lock()
+from .results import EDGE_LIMIT, LAYOUT_TIES, MEASURES, SEED, VIEW_LIMIT, Analysis, Node
 
 
 def layout(
@@ -34,17 +32,13 @@ def layout(
     g = ig.Graph(n=n, edges=np.column_stack([src, dst]).tolist(), directed=False)
     weights = None if weight is None or not len(weight) else (1.0 + np.log1p(weight)).tolist()
     start = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n, 2)) * np.sqrt(n)
-    with _LAYOUT_LOCK:
-        ig.set_random_number_generator(random.Random(seed))
-        try:
-            coords = g.layout_fruchterman_reingold(
-                weights=weights,
-                niter=500 if n <= 1_000 else 300,
-                seed=start.tolist(),
-                grid="nogrid" if n <= 1_000 else "grid",
-            )
-        finally:
-            ig.set_random_number_generator(random)
+    with seeded_igraph(seed):
+        coords = g.layout_fruchterman_reingold(
+            weights=weights,
+            niter=500 if n <= 1_000 else 300,
+            seed=start.tolist(),
+            grid="nogrid" if n <= 1_000 else "grid",
+        )
     xy = np.asarray(coords.coords, dtype=np.float64)
     xy -= xy.min(axis=0)
     span = xy.max()
