@@ -118,8 +118,9 @@ def betweenness(
 
 
 def _adjacency(g: CollaborationGraph, weighted: bool) -> sp.csr_matrix:
-    """The symmetric adjacency matrix in float64: tie weights, or 1 per tie."""
-    a = g.weights.astype(np.float64)
+    """The symmetric adjacency matrix in float64: tie weights (the graph's own matrix, not a copy: do
+    not modify it), or 1 per tie."""
+    a = g.weights.astype(np.float64, copy=not weighted)
     if not weighted:
         a.data[:] = 1.0
     return a
@@ -162,8 +163,9 @@ def pagerank(g: CollaborationGraph, *, weighted: bool = True, damping: float = 0
     ``W`` the weights, ``D`` the strengths and ``x = D y`` on the organisations with ties,
     ``(D - d W) y = c 1`` (``c`` the teleported and spread share, the same for every organisation; an
     isolated one gets ``c``). Preconditioned by ``D``, the system's eigenvalues lie in ``[1 - d, 1 + d]``,
-    so conjugate gradients reach a relative residual of 1e-13 in about 50 sparse products, whatever
-    the graph: no iteration to a tolerance per node (networkx) and no random start.
+    so conjugate gradients reach a relative residual of 1e-12 in about 40 sparse products, whatever
+    the graph (the matrix is applied, never formed): no iteration to a tolerance per node (networkx)
+    and no random start.
     """
     if not 0 <= damping < 1:
         raise GraphError(f"damping must be in [0, 1); got {damping}")
@@ -172,19 +174,14 @@ def pagerank(g: CollaborationGraph, *, weighted: bool = True, damping: float = 0
         return np.zeros(0)
     a = _adjacency(g, weighted)
     strength = np.asarray(a.sum(axis=1)).ravel()
-    linked = strength > 0
-    x = np.ones(n)  # an isolated organisation: c, here 1 before the scaling to a sum of 1
-    if linked.any():
-        if not linked.all():
-            a = a[linked][:, linked]
-        d = strength[linked]
-        system = (sp.diags(d) - damping * a).tocsr()
-        y, info = sp.linalg.cg(
-            system, np.ones(d.size), rtol=1e-13, atol=0.0, maxiter=10_000, M=sp.diags(1.0 / d)
-        )
-        if info != 0:  # cannot happen with damping < 1: the preconditioned system is well conditioned
-            raise GraphError(f"PageRank did not converge (conjugate gradients: {info})")
-        x[linked] = d * y
+    # an isolated organisation keeps a row of its own with D = 1 and no ties: y = x = c, as it should
+    d = np.where(strength > 0, strength, 1.0)
+    system = sp.linalg.LinearOperator((n, n), matvec=lambda v: d * v - damping * (a @ v), dtype=np.float64)
+    scale = sp.linalg.LinearOperator((n, n), matvec=lambda v: v / d, dtype=np.float64)
+    y, info = sp.linalg.cg(system, np.ones(n), rtol=1e-12, atol=0.0, maxiter=10_000, M=scale)
+    if info != 0:  # cannot happen with damping < 1: the preconditioned system is well conditioned
+        raise GraphError(f"PageRank did not converge (conjugate gradients: {info})")
+    x = d * y
     return x / x.sum()
 
 
