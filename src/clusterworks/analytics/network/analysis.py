@@ -242,8 +242,7 @@ def analyse(
     path_sample : int
         Sources of the mean path length (:func:`~.evolution.cohesion`; 0 skips it).
     seed : int
-        Seed of every sampled or randomised step (sources, eigenvector's start vector, Leiden, path
-        length).
+        Seed of every sampled or randomised step (sources, Leiden, path length).
     progress : callable, optional
         ``progress(done, total, step)`` is told before each step of :data:`STEPS` and with ``"done"``
         at the end.
