@@ -689,7 +689,7 @@ def markdown(report: dict) -> str:
     p = report["params"]
     cap = p["cap"]
     lines = [
-        f"# Collaboration network: ours (igraph C core) vs networkx {report['machine']['networkx']}",
+        f"# Collaboration network: ours (igraph C core, NumPy and SciPy) vs networkx {report['machine']['networkx']}",
         "",
         f"Run {report['started']}, {report['machine']['cpus']} CPUs, Python {report['machine']['python']}, "
         f"igraph {report['machine']['igraph']}, leidenalg {report['machine']['leidenalg']}. One run per "
