@@ -74,7 +74,7 @@ MEASURES = [
     ("closeness", "closeness, s sampled nodes", "closeness_centrality(u=v) per node"),
     ("eigenvector", "eigenvector (largest component)", "eigenvector_centrality_numpy"),
     ("pagerank", "PageRank (0.85)", "pagerank"),
-    ("constraint", "Burt's constraint (+ effective size)", "constraint"),
+    ("constraint", "Burt's constraint", "constraint"),
     ("effective_size", "effective size (weighted)", "effective_size"),
     ("communities", "communities (ours Leiden, nx Louvain)", "community.louvain_communities"),
     ("kcore", "k-core numbers", "core_number"),
@@ -245,8 +245,8 @@ def run_ours(measure: str, g, part, params: dict):
     elif measure in ("constraint", "effective_size"):
 
         def call():
-            h = M.structural_holes(g)
-            return {"values": h.constraint if measure == "constraint" else h.effective_size}
+            alone = M.constraint if measure == "constraint" else M.effective_size
+            return {"values": alone(g)}
 
     elif measure == "communities":
 
@@ -689,7 +689,8 @@ def markdown(report: dict) -> str:
     p = report["params"]
     cap = p["cap"]
     lines = [
-        f"# Collaboration network: ours (igraph C core, NumPy and SciPy) vs networkx {report['machine']['networkx']}",
+        "# Collaboration network: ours (igraph C core, NumPy and SciPy) vs networkx "
+        f"{report['machine']['networkx']}",
         "",
         f"Run {report['started']}, {report['machine']['cpus']} CPUs, Python {report['machine']['python']}, "
         f"igraph {report['machine']['igraph']}, leidenalg {report['machine']['leidenalg']}. One run per "
