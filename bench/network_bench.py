@@ -74,7 +74,7 @@ MEASURES = [
     ("closeness", "closeness, s sampled nodes", "closeness_centrality(u=v) per node"),
     ("eigenvector", "eigenvector (largest component)", "eigenvector_centrality_numpy"),
     ("pagerank", "PageRank (0.85)", "pagerank"),
-    ("constraint", "Burt's constraint", "constraint"),
+    ("constraint", "Burt's constraint (+ effective size)", "constraint"),
     ("effective_size", "effective size (weighted)", "effective_size"),
     ("communities", "communities (ours Leiden, nx Louvain)", "community.louvain_communities"),
     ("kcore", "k-core numbers", "core_number"),
@@ -245,8 +245,8 @@ def run_ours(measure: str, g, part, params: dict):
     elif measure in ("constraint", "effective_size"):
 
         def call():
-            alone = M.constraint if measure == "constraint" else M.effective_size
-            return {"values": alone(g)}
+            h = M.structural_holes(g)
+            return {"values": h.constraint if measure == "constraint" else h.effective_size}
 
     elif measure == "communities":
 

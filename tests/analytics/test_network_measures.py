@@ -17,8 +17,6 @@ from clusterworks.analytics.network.measures import (
     betweenness,
     centralities,
     closeness,
-    constraint,
-    effective_size,
     eigenvector,
     harmonic,
     node_table,
@@ -249,15 +247,6 @@ def test_seeded_igraph_draws_from_its_own_generator_and_leaves_the_global_one(pt
     again = leiden()
     random.seed(5)
     assert leiden() == again
-
-
-def test_constraint_and_effective_size_alone_equal_the_pair(pt):
-    g, _ = pt
-    for weighted in (True, False):
-        both = structural_holes(g, weighted=weighted)
-        # the same sums in the same order: equal to the bit, NaN for the isolated organisations alike
-        assert constraint(g, weighted=weighted).tobytes() == both.constraint.tobytes()
-        assert effective_size(g, weighted=weighted).tobytes() == both.effective_size.tobytes()
 
 
 def test_structural_holes_match_networkx(pt):

@@ -51,8 +51,6 @@ __all__ = [
     "betweenness",
     "centralities",
     "closeness",
-    "constraint",
-    "effective_size",
     "eigenvector",
     "harmonic",
     "node_table",
@@ -431,62 +429,37 @@ def structural_holes(g: CollaborationGraph, *, weighted: bool = True) -> Structu
     (``t_i`` ties among i's partners). Oracles: ``networkx.constraint`` and ``networkx.effective_size``
     (with ``weight="weight"``, or ``None`` for ``weighted=False``).
     """
-    return StructuralHoles(*_holes(g, weighted=weighted, with_constraint=True, with_effective=True))
-
-
-def constraint(g: CollaborationGraph, *, weighted: bool = True) -> np.ndarray:
-    """Burt's constraint alone (:func:`structural_holes` without the effective size: the triangles
-    add only to their ties, about a third less work)."""
-    return _holes(g, weighted=weighted, with_constraint=True, with_effective=False)[0]
-
-
-def effective_size(g: CollaborationGraph, *, weighted: bool = True) -> np.ndarray:
-    """Burt's effective size alone (:func:`structural_holes` without the constraint)."""
-    return _holes(g, weighted=weighted, with_constraint=False, with_effective=True)[1]
-
-
-def _holes(
-    g: CollaborationGraph, *, weighted: bool, with_constraint: bool, with_effective: bool
-) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """Constraint and effective size as :func:`structural_holes` explains, each only if asked."""
     n = g.n_nodes
     src, dst, w = g.edges()
     w = w.astype(np.float64) if weighted else np.ones(w.size)
     s = np.bincount(src, weights=w, minlength=n) + np.bincount(dst, weights=w, minlength=n)
+    wmax = np.zeros(n)
+    np.maximum.at(wmax, src, w)
+    np.maximum.at(wmax, dst, w)
     tied = s > 0
     inv_s = np.divide(1.0, s, out=np.zeros(n), where=tied)
-    inv_max = np.zeros(n)
-    if with_effective:
-        wmax = np.zeros(n)
-        np.maximum.at(wmax, src, w)
-        np.maximum.at(wmax, dst, w)
-        inv_max = np.divide(1.0, wmax, out=inv_max, where=tied)
+    inv_max = np.divide(1.0, wmax, out=np.zeros(n), where=tied)
     m = src.size
     indirect = np.zeros(m)  # T of each tie
     redundancy = np.zeros(n)  # s_i times the double sum of E_i
     for u, v, q, e_uv, e_uq, e_vq in triangles(g):
         a, b, c = w[e_uv], w[e_uq], w[e_vq]
-        if with_constraint:
-            indirect += np.bincount(e_uv, weights=b * c * inv_s[q], minlength=m)
-            indirect += np.bincount(e_uq, weights=a * c * inv_s[v], minlength=m)
-            indirect += np.bincount(e_vq, weights=a * b * inv_s[u], minlength=m)
-        if with_effective:
-            # ego u: partner pairs (v, q) and (q, v), tied by c; likewise for v and q
-            x_u, x_v, x_q = inv_max[u], inv_max[v], inv_max[q]
-            redundancy += np.bincount(u, weights=c * (b * x_v + a * x_q), minlength=n)
-            redundancy += np.bincount(v, weights=b * (c * x_u + a * x_q), minlength=n)
-            redundancy += np.bincount(q, weights=a * (c * x_u + b * x_v), minlength=n)
-    burt = effective = None
-    if with_constraint:
-        tie = (w + indirect) ** 2
-        burt = (
-            np.bincount(src, weights=tie, minlength=n) + np.bincount(dst, weights=tie, minlength=n)
-        ) * inv_s**2
-        burt[~tied] = np.nan
-    if with_effective:
-        effective = g.degree - redundancy * inv_s
-        effective[~tied] = np.nan
-    return burt, effective
+        indirect += np.bincount(e_uv, weights=b * c * inv_s[q], minlength=m)
+        indirect += np.bincount(e_uq, weights=a * c * inv_s[v], minlength=m)
+        indirect += np.bincount(e_vq, weights=a * b * inv_s[u], minlength=m)
+        # ego u: partner pairs (v, q) and (q, v), tied by c; likewise for v and q
+        x_u, x_v, x_q = inv_max[u], inv_max[v], inv_max[q]
+        redundancy += np.bincount(u, weights=c * (b * x_v + a * x_q), minlength=n)
+        redundancy += np.bincount(v, weights=b * (c * x_u + a * x_q), minlength=n)
+        redundancy += np.bincount(q, weights=a * (c * x_u + b * x_v), minlength=n)
+    tie = (w + indirect) ** 2
+    constraint = (
+        np.bincount(src, weights=tie, minlength=n) + np.bincount(dst, weights=tie, minlength=n)
+    ) * inv_s**2
+    effective = g.degree - redundancy * inv_s
+    constraint[~tied] = np.nan
+    effective[~tied] = np.nan
+    return StructuralHoles(constraint, effective)
 
 
 # --------------------------------------------------------------------------- table
