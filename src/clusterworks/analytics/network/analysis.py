@@ -49,7 +49,7 @@ __all__ = ["AUTO_SAMPLE", "EXACT_UP_TO", "STEPS", "NetworkAnalysis", "analyse"]
 #: Organisations up to which betweenness, closeness and harmonic centrality are exact (one
 #: shortest-path tree per organisation); above it a graph is *large* and they are estimated from
 #: sampled sources. The one rule of the CLI and the benchmark (``sample="auto"``) and of the web pages
-#: (``services.analysis.LARGE``). Measured (seeded ``synthetic_participations``, exact weighted
+#: (``services.analysis``). Measured (seeded ``synthetic_participations``, exact weighted
 #: betweenness + closeness + harmonic, best of 3, two runs on a shared 2-core machine): 1,500
 #: organisations (24,029 ties) 1.5-3.3 s, 2,000 (34,885 ties) 3.2-9.2 s, against 0.5-1.8 s for 400
 #: sampled sources at 2,000. Up to 2,000 an exact answer costs seconds, not minutes; and with the

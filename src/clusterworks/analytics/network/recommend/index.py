@@ -43,7 +43,7 @@ from .features import (
     top_indices,
 )
 from .learning import RankingModel
-from .reasons import Reason, Recommendation, article, kind_noun, kind_phrase
+from .reasons import Reason, Recommendation, article, kind_noun, kind_phrase, make_reason
 from .snapshot import Snapshot
 from .text import TfidfProfiles
 
@@ -332,17 +332,17 @@ class PartnerIndex:
             have = sorted(self.competences[c].intersection(wanted))
             if have:
                 code = "holds_competence" if len(have) == 1 else "holds_competences"
-                out.append(Reason.make(code, competences=", ".join(have), codes=have))
+                out.append(make_reason(code, competences=", ".join(have), codes=have))
         if text and self.profiles is not None and self.profile_row[c] >= 0:
             terms = self.profiles.shared_terms(text, int(self.profile_row[c]))
             if terms:
-                out.append(Reason.make("matches_text", terms=", ".join(terms), words=terms))
+                out.append(make_reason("matches_text", terms=", ".join(terms), words=terms))
         if src is not None:
             out += self._profile_reasons(c, src)
         if snap.recent_projects[c] >= self.active_threshold:
             first, last = snap.recent_span
             out.append(
-                Reason.make(
+                make_reason(
                     "very_active", projects=int(snap.recent_projects[c]), first_year=first, last_year=last
                 )
             )
@@ -365,10 +365,10 @@ class PartnerIndex:
             )
             ids = [self._id(int(z)) for z in named]
             if shared.size == 1:
-                return [Reason.make("shared_partner", count=1, partners=ids, partner_names=names)]
-            return [Reason.make("shared_partners", count=int(shared.size), partners=ids, partner_names=names)]
+                return [make_reason("shared_partner", count=1, partners=ids, partner_names=names)]
+            return [make_reason("shared_partners", count=int(shared.size), partners=ids, partner_names=names)]
         if paths:
-            return [Reason.make("partners_of_partners", paths=paths)]
+            return [make_reason("partners_of_partners", paths=paths)]
         return []
 
     def _profile_reasons(self, c: int, src: Sources) -> list[Reason]:
@@ -380,7 +380,7 @@ class PartnerIndex:
                 both = mine * theirs
                 top = [i for i in np.lexsort((np.arange(both.size), -both)) if both[i] > 0][:3]
                 areas = [snap.area_names[i] for i in top]
-                out.append(Reason.make("same_areas", areas=", ".join(areas), area_codes=areas))
+                out.append(make_reason("same_areas", areas=", ".join(areas), area_codes=areas))
         kind = snap.kind_names[snap.kind[c]]
         source_kinds = [snap.kind_names[i] for i in np.flatnonzero(src.kind_share[0] > 0)]
         source_kinds = [x for x in source_kinds if x]
@@ -391,7 +391,7 @@ class PartnerIndex:
                 phrase = kind_noun(source_kinds[0])
             noun = kind_noun(kind)
             out.append(
-                Reason.make(
+                make_reason(
                     "complements",
                     article=article(noun),
                     kind_name=noun,
@@ -409,5 +409,5 @@ class PartnerIndex:
         if not name or src.place_share[0, place] <= 0:
             return []
         if snap.place_is_region[place]:
-            return [Reason.make("same_region", region=name)]
-        return [Reason.make("same_country", country=name)]
+            return [make_reason("same_region", region=name)]
+        return [make_reason("same_country", country=name)]

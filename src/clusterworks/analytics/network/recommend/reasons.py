@@ -1,5 +1,6 @@
 """Why a partner is recommended: :class:`Reason` (an English sentence with a machine-readable code and
-params; the shared :class:`clusterworks.analytics.reasons.Reason`, made from :data:`TEMPLATES`) and
+params; the shared :class:`clusterworks.analytics.reasons.Reason`, made from :data:`TEMPLATES` by
+:func:`make_reason`) and
 :class:`Recommendation`.
 
 Like the pathways library's messages, a reason carries the ``code`` naming its sentence and the
@@ -11,7 +12,7 @@ English nouns.
 
 Examples
 --------
->>> r = Reason.make("shared_partners", count=3, partners=["a", "b", "c"], partner_names="A, B, C")
+>>> r = make_reason("shared_partners", count=3, partners=["a", "b", "c"], partner_names="A, B, C")
 >>> r.text
 '3 shared partners: A, B, C'
 >>> r.code, r.params["count"]
@@ -26,9 +27,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from clusterworks.analytics import reasons
+from clusterworks.analytics.reasons import Reason
 
-__all__ = ["KIND_NOUNS", "TEMPLATES", "Reason", "Recommendation", "kind_noun", "kind_phrase"]
+__all__ = ["KIND_NOUNS", "TEMPLATES", "Reason", "Recommendation", "kind_noun", "kind_phrase", "make_reason"]
 
 #: The English sentence of every reason code.
 TEMPLATES: dict[str, str] = {
@@ -77,14 +78,10 @@ def article(noun: str) -> str:
     return "an" if word[:1] in "aeiou" and not word.startswith(("uni", "use", "eu")) else "a"
 
 
-class Reason(reasons.Reason):
-    """One reason for a recommendation: ``code`` (a key of :data:`TEMPLATES`), ``params`` and the
-    English ``text`` (the template filled with the params)."""
-
-    @classmethod
-    def make(cls, code: str, **params: Any) -> Reason:
-        """The reason of ``code`` with ``params``; raises ``KeyError`` for an unknown code."""
-        return cls(code, dict(params), TEMPLATES[code].format(**params))
+def make_reason(code: str, **params: Any) -> Reason:
+    """The reason of ``code`` (a key of :data:`TEMPLATES`) with ``params``, its English ``text`` the
+    template filled with them; raises ``KeyError`` for an unknown code."""
+    return Reason(code, dict(params), TEMPLATES[code].format(**params))
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ whole register for ego networks; ``services.network``) or from an imported parti
 ``NETWORK_CACHE``) under a key of what it depends on: a register network's version is the data version,
 a dataset's is its SHA-256.
 
-A large network (more than :data:`LARGE` organisations, e.g. a dataset of 36,000) is measured with
-estimates where exact measures take minutes: betweenness from :data:`BETWEENNESS_SAMPLE` sampled
+A large network (more than the library's
+:data:`~clusterworks.analytics.network.analysis.EXACT_UP_TO` organisations, e.g. a dataset of 36,000) is
+measured with estimates where exact measures take minutes: betweenness from :data:`BETWEENNESS_SAMPLE` sampled
 sources, closeness for the :data:`CLOSENESS_TOP` organisations with the most partners only, Leiden with
 two iterations. The view draws at most :data:`VIEW_LIMIT` organisations (the largest component's, by
 number of partners) and :data:`EDGE_LIMIT` ties (each organisation's strongest, then the strongest of
@@ -42,7 +43,6 @@ from .results import (
     CLOSENESS_TOP,
     COLUMNS,
     EDGE_LIMIT,
-    LARGE,
     LAYOUT_TIES,
     MEASURE_LABELS,
     MEASURES,
@@ -65,7 +65,6 @@ __all__ = [
     "CLOSENESS_TOP",
     "COLUMNS",
     "EDGE_LIMIT",
-    "LARGE",
     "LAYOUT_TIES",
     "MEASURES",
     "MEASURE_LABELS",

@@ -16,6 +16,7 @@ import numpy as np
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from clusterworks.analytics.network.analysis import EXACT_UP_TO
 from clusterworks.analytics.network.communities import SECTOR_OF_KIND
 from clusterworks.analytics.network.evolution import YearSnapshot, evolution
 from clusterworks.analytics.network.graph import CollaborationGraph, combine, graph_from_ties, project_graph
@@ -28,7 +29,7 @@ from clusterworks.web.registry.models import Cluster, Membership, Organisation
 from ...models import DatasetOrganisation, ParticipationDataset
 from ..datasets import dataset_participations
 from ..network import DEFAULT_SOURCES, RegistryNetwork, check_options, cluster_network, register_network
-from .results import LARGE, PATH_SAMPLE, REGISTRY_HELICES, SEED, Analysis, Node, Progress, analyse
+from .results import PATH_SAMPLE, REGISTRY_HELICES, SEED, Analysis, Node, Progress, analyse
 from .view import NetworkView, network_view
 
 _KEPT = Kept("NETWORK_CACHE")
@@ -133,7 +134,7 @@ def _evolution(part: Participations, weighting: str, years: tuple = (None, None)
     span = [y for y in span if (first is None or y >= first) and (last is None or y <= last)]
     if not span:
         return []
-    large = part.n_organisations > LARGE
+    large = part.n_organisations > EXACT_UP_TO
     return evolution(
         part,
         years=span,

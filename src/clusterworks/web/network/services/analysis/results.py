@@ -20,8 +20,6 @@ from clusterworks.analytics.network.evolution import Cohesion
 from clusterworks.analytics.network.graph import CollaborationGraph
 from clusterworks.web.registry.models import OrganisationType
 
-#: organisations above which measures are estimated (see the package text): the library's one rule
-LARGE = library.EXACT_UP_TO
 BETWEENNESS_SAMPLE = 500
 CLOSENESS_TOP = 200
 #: organisations the network view draws at most (what fits a picture, not what can be measured)
@@ -224,10 +222,11 @@ def analyse(
     progress: Progress | None = None,
 ) -> Analysis:
     """Measure ``g`` (whose node ``k`` is ``nodes[k]``, whose sector is the node's) with the library's
-    :func:`~clusterworks.analytics.network.analysis.analyse`: exact up to :data:`LARGE` organisations
+    :func:`~clusterworks.analytics.network.analysis.analyse`: exact up to
+    :data:`~clusterworks.analytics.network.analysis.EXACT_UP_TO` organisations
     (Leiden until stable), above it betweenness from :data:`BETWEENNESS_SAMPLE` sources, closeness for
     the :data:`CLOSENESS_TOP` organisations with the most partners and two Leiden passes."""
-    large = g.n_nodes > LARGE
+    large = g.n_nodes > library.EXACT_UP_TO
     report = progress or (lambda done, total, step: None)
     result = library.analyse(
         g,
